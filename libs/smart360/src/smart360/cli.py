@@ -1,0 +1,86 @@
+"""The `smart360` command: the registry, the local stack, code generation and deployment."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from smart360.registry import RegistryError, load
+
+
+@click.group()
+def main() -> None:
+    """Smart360 platform tooling. Everything per service comes from services.toml."""
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def services(as_json: bool) -> None:
+    """Print the service registry."""
+    registry = load()
+    rows = []
+    for svc in registry.services.values():
+        web, worker = svc.web(), svc.worker()
+        rows.append({
+            "service": svc.name,
+            "prefix": svc.prefix,
+            "local_port": svc.local_port,
+            "database": svc.database,
+            "db_role": svc.db_role,
+            "queues": ",".join(svc.queues),
+            "web": f"{web.cpu}/{web.memory} {web.min_tasks}-{web.max_tasks}",
+            "worker": f"{worker.cpu}/{worker.memory} {worker.min_tasks}-{worker.max_tasks}",
+            "beat": f"{svc.beat().cpu}/{svc.beat().memory} 1",
+            "health": svc.health_path,
+            "publishes": len(svc.publishes),
+            "subscribes": len(svc.subscribes),
+        })
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    click.echo(table(rows))
+    asg = registry.cluster.asg
+    click.echo(
+        f"\ncluster {registry.cluster.name} ({registry.cluster.region}): ASG min {asg.min} / "
+        f"max {asg.max} / desired {asg.desired}, warm-up {asg.instance_warmup_seconds}s, "
+        f"CPU target {asg.cpu_target_percent}%, on-demand only: {asg.on_demand_only}, "
+        f"multi-AZ: {asg.multi_az}  (cpu/memory in ECS units/MiB, tasks min-max)"
+    )
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    if not rows:
+        return "(nothing)"
+    headers = list(rows[0])
+    widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in headers]
+    lines = ["  ".join(h.upper().ljust(w) for h, w in zip(headers, widths, strict=True))]
+    for r in rows:
+        lines.append("  ".join(str(r[h]).ljust(w) for h, w in zip(headers, widths, strict=True)))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+@main.command("new-service")
+@click.argument("name")
+@click.option("--description", default="", help="One line: what the service owns.")
+def new_service(name: str, description: str) -> None:
+    """Scaffold a new service: a registry entry plus services/NAME/ in the shared pattern."""
+    from smart360 import scaffold
+
+    try:
+        written = scaffold.new_service(load(), name, description or f"The {name} service")
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"added [services.{name}] to services.toml; next: uv sync --all-packages, "
+               f"then give it a Django app and a scheduled job")
+
+
+def run() -> None:
+    try:
+        main()
+    except RegistryError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)

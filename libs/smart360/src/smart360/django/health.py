@@ -1,0 +1,42 @@
+"""Liveness and readiness probes.
+
+Liveness says the process answers. Readiness says it can do its job: the database answers
+through PgBouncer and Redis (broker and cache) answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from smart360.redis import redis_client
+
+
+def liveness() -> tuple[int, dict[str, Any]]:
+    return 200, {"status": "ok", "service": settings.SMART360_SERVICE}
+
+
+def _database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _redis() -> str:
+    redis_client().ping()
+    return "ok"
+
+
+def readiness() -> tuple[int, dict[str, Any]]:
+    checks: dict[str, str] = {}
+    for name, check in (("database", _database), ("redis", _redis)):
+        try:
+            checks[name] = check()
+        except Exception as exc:  # a probe reports, it never raises
+            checks[name] = f"error: {type(exc).__name__}: {exc}"[:300]
+    ok = all(v == "ok" for v in checks.values())
+    body = {"status": "ok" if ok else "unavailable", "service": settings.SMART360_SERVICE}
+    return (200 if ok else 503), {**body, "checks": checks}

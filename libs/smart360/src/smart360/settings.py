@@ -1,0 +1,139 @@
+"""The settings base every service uses: registry defaults, everything else from the environment.
+
+A service's settings module is two lines::
+
+    from smart360.settings import service_settings
+    globals().update(service_settings("cx", apps=["cx.consumers"]))
+
+Nothing exists only in production: the same code reads the same variables everywhere, and a
+missing required variable stops start-up with its name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smart360 import env
+from smart360.celery.config import celery_settings
+from smart360.logging import logging_config
+from smart360.registry import load
+
+PLATFORM_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "smart360.django.apps.PlatformConfig",
+]
+
+MIDDLEWARE = [
+    # Health first: load balancers probe with their own Host header and need no session.
+    "smart360.django.middleware.HealthCheckMiddleware",
+    "smart360.django.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+
+def database_settings(service: str) -> dict[str, Any]:
+    svc = load().service(service)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "HOST": env.required("DATABASE_HOST"),
+        "PORT": env.integer("DATABASE_PORT", 6432),
+        "NAME": env.optional("DATABASE_NAME", svc.database),
+        "USER": env.optional("DATABASE_USER", svc.db_role),
+        "PASSWORD": env.required("DATABASE_PASSWORD"),
+        # Persistent connections: a new PgBouncer login costs ~12 ms of password hashing.
+        "CONN_MAX_AGE": env.integer("DATABASE_CONN_MAX_AGE", 600),
+        "CONN_HEALTH_CHECKS": True,
+        # PgBouncer transaction pooling: no server-side prepared statements or cursors.
+        "DISABLE_SERVER_SIDE_CURSORS": True,
+        "OPTIONS": {"prepare_threshold": None, "application_name": service},
+        "TEST": {"NAME": f"test_{svc.database}"},
+    }
+
+
+def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
+    svc = load().service(service)
+    role = env.optional("SMART360_ROLE", "web")
+    debug = env.boolean("DJANGO_DEBUG", False)
+    return {
+        "SMART360_SERVICE": service,
+        "SMART360_ROLE": role,
+        "SECRET_KEY": env.required("DJANGO_SECRET_KEY"),
+        "DEBUG": debug,
+        "ALLOWED_HOSTS": env.listing("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1"),
+        "CSRF_TRUSTED_ORIGINS": env.listing("DJANGO_CSRF_TRUSTED_ORIGINS", ""),
+        "USE_X_FORWARDED_HOST": True,
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+        "INSTALLED_APPS": PLATFORM_APPS + apps,
+        "MIDDLEWARE": MIDDLEWARE,
+        "ROOT_URLCONF": f"{svc.package}.urls",
+        "WSGI_APPLICATION": "smart360.django.wsgi.application",
+        "DATABASES": {"default": database_settings(service)},
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": env.required("REDIS_URL"),
+                "KEY_PREFIX": service,  # one Redis, key-prefixed per service
+            }
+        },
+        "TEMPLATES": [
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "APP_DIRS": True,
+                "OPTIONS": {
+                    "context_processors": [
+                        "django.template.context_processors.request",
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                    ]
+                },
+            }
+        ],
+        "USE_TZ": True,
+        "TIME_ZONE": "UTC",
+        "LANGUAGE_CODE": "en",
+        "STATIC_URL": f"{svc.prefix}static/",
+        "STATIC_ROOT": env.optional("DJANGO_STATIC_ROOT", "") or None,  # set in images (collectstatic)
+        "WHITENOISE_USE_FINDERS": True,  # serve app static without collectstatic in dev/test
+        "WHITENOISE_AUTOREFRESH": debug,
+        "LOGIN_URL": f"{svc.prefix}admin/login/",
+        "DATA_UPLOAD_MAX_MEMORY_SIZE": 2 * 1024 * 1024,
+        "REST_FRAMEWORK": {
+            "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+            "EXCEPTION_HANDLER": "smart360.errors.problem_exception_handler",
+            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+            "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+            "DEFAULT_PAGINATION_CLASS": "smart360.django.pagination.CursorPagination",
+            "PAGE_SIZE": 50,
+            "DEFAULT_AUTHENTICATION_CLASSES": [],
+            "DEFAULT_PERMISSION_CLASSES": [],
+            "UNAUTHENTICATED_USER": None,
+        },
+        "SPECTACULAR_SETTINGS": {
+            "TITLE": f"Smart360 {service}",
+            "DESCRIPTION": svc.description,
+            "VERSION": "v1",
+            "SCHEMA_PATH_PREFIX": f"{svc.prefix}api/v1",
+            "SERVE_INCLUDE_SCHEMA": False,
+            "SWAGGER_UI_DIST": "SIDECAR",
+            "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+            "REDOC_DIST": "SIDECAR",
+        },
+        "LOGGING": logging_config(),
+        **celery_settings(svc),
+    }

@@ -1,0 +1,35 @@
+"""pytest plugin for service test suites (enabled by `-p smart360.testing.plugin`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def service() -> str:
+    from django.conf import settings
+
+    return str(settings.SMART360_SERVICE)
+
+
+@pytest.fixture
+def prefix(service: str) -> str:
+    return f"/{service}/"
+
+
+@pytest.fixture
+def api() -> Any:
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(settings: Any) -> None:
+    """Unit tests run tasks inline; the end-to-end suite runs them on real workers."""
+    from smart360.celery.app import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True

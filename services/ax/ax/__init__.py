@@ -1,0 +1,1 @@
+"""Assets: plants, units, assets, maintenance contracts"""

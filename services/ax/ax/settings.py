@@ -1,0 +1,3 @@
+from smart360.settings import service_settings
+
+globals().update(service_settings("ax", apps=[]))

@@ -1,0 +1,1 @@
+"""Billing: bill cycles, bill runs, rating and bills"""

@@ -1,0 +1,1 @@
+"""Consumer experience: consumers, connections, service requests"""

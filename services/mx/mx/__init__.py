@@ -1,0 +1,1 @@
+"""Meter data: meters, read cycles, readings and validation"""

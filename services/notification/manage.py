@@ -1,0 +1,5 @@
+#!/usr/bin/env python
+from smart360.django import manage
+
+if __name__ == "__main__":
+    manage("notification.settings")

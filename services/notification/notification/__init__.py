@@ -1,0 +1,1 @@
+"""Communication hub: templates, email/SMS/WhatsApp/in-app deliveries"""

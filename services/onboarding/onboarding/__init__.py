@@ -1,0 +1,1 @@
+"""Utility configuration: organization, services, areas, plans and tariffs"""

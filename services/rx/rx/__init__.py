@@ -1,0 +1,1 @@
+"""Revenue and collections: ledger, payments, aging, dunning"""

@@ -1,0 +1,1 @@
+"""Work and field force: work orders, technicians, SOPs"""
