@@ -84,3 +84,6 @@ def run() -> None:
     except RegistryError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+
+
+# -- registered command groups (one line each; keep this block last) --

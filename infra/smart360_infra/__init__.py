@@ -1,0 +1,1 @@
+"""AWS CDK app: the smart360-prod cluster, built from services.toml."""

@@ -1,0 +1,11 @@
+"""Django settings for the library's own tests: the `demo` service of tests/services.toml."""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("SMART360_REGISTRY", str(Path(__file__).with_name("services.toml")))
+
+from smart360.settings import service_settings  # noqa: E402
+
+globals().update(service_settings("demo", apps=[]))
+ROOT_URLCONF = "lib_test_urls"

@@ -1,0 +1,5 @@
+from smart360.django.urls import handler400, handler404, handler500, service_urlpatterns
+
+__all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
+
+urlpatterns = service_urlpatterns("demo", api=[])
