@@ -2,12 +2,13 @@
 restart); every entry expires, so a backlog after an outage is dropped rather than replayed.
 """
 
-from celery.schedules import crontab  # noqa: F401  (the entries below use it)
+from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # "onboarding.example": {
-    #     "task": "onboarding.example",
-    #     "schedule": crontab(minute="*/5"),
-    #     "options": {"expires": 240},
-    # },
+    # Effective dates are whole days (UTC): shortly after midnight, well before the first bill run.
+    "onboarding.activate_tariff_versions": {
+        "task": "onboarding.activate_tariff_versions",
+        "schedule": crontab(minute=5, hour=0),
+        "options": {"expires": 3600},
+    },
 }
