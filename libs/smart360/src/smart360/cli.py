@@ -87,3 +87,7 @@ def run() -> None:
 
 
 # -- registered command groups (one line each; keep this block last) --
+from smart360.stack.commands import COMMANDS as _stack_commands  # noqa: E402
+
+for _command in _stack_commands:
+    main.add_command(_command)

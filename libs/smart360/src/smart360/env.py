@@ -27,7 +27,7 @@ def integer(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise MissingEnvironment(f"environment variable {name} must be an integer, got {raw!r}")
+        raise MissingEnvironment(f"environment variable {name} must be an integer, got {raw!r}") from None
 
 
 def boolean(name: str, default: bool) -> bool:

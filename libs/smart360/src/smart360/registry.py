@@ -5,6 +5,7 @@ Everything that differs per service is read from here; nothing per service is ha
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tomllib
@@ -244,7 +245,7 @@ def _check_consistency(registry: Registry) -> None:
                 raise RegistryError(f"{svc.name} and {seen[value]} share {attr} {value!r}")
             seen[value] = svc.name
     ports = sorted(s.local_port for s in registry.services.values())
-    for low, high in zip(ports, ports[1:], strict=False):
+    for low, high in itertools.pairwise(ports):
         if high - low < registry.local.web_instances:
             raise RegistryError(f"local ports {low} and {high} overlap across web instances")
 

@@ -10,6 +10,7 @@ import socket
 import time
 from typing import Any
 
+import redis
 from celery import bootsteps
 
 from smart360.redis import redis_client
@@ -27,16 +28,17 @@ def beat(service: str, role: str) -> None:
     redis_client().set(key(service, role), f"{time.time():.3f}", ex=TTL_SECONDS)
 
 
-def read(service: str, role: str) -> dict[tuple[str, int], float]:
-    """Every live heartbeat of one service's role: {(host, pid): unix time}."""
-    client = redis_client()
-    keys = list(client.scan_iter(f"{PREFIX}:{service}:{role}:*", count=500))
+def read(service: str = "*", role: str = "*", client: redis.Redis | None = None
+         ) -> dict[tuple[str, str, str, int], float]:
+    """Live heartbeats: {(service, role, host, pid): unix time}."""
+    client = client or redis_client()
+    keys = list(client.scan_iter(f"{PREFIX}:{service}:{role}:*", count=1000))
     values = client.mget(keys) if keys else []
     found = {}
     for k, v in zip(keys, values, strict=True):
         if v is not None:
-            host, pid = k.rsplit(":", 2)[-2:]
-            found[(host, int(pid))] = float(v)
+            svc, rol, host, pid = k.split(":")[-4:]
+            found[(svc, rol, host, int(pid))] = float(v)
     return found
 
 

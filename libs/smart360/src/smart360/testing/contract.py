@@ -37,7 +37,8 @@ def test_openapi_schema_is_served_under_the_prefix(api, prefix):
     response = api.get(f"{prefix}api/schema/", {"format": "json"})
     assert response.status_code == 200
     paths = response.json()["paths"]
-    assert paths and all(p.startswith(f"{prefix}api/v1/") for p in paths)
+    assert paths
+    assert all(p.startswith(f"{prefix}api/v1/") for p in paths)
 
 
 def test_swagger_ui_and_admin_are_served(api, prefix):
@@ -51,7 +52,8 @@ def test_request_id_is_echoed_and_generated(api, prefix):
     echoed = api.get(f"{prefix}api/v1/ping/", HTTP_X_REQUEST_ID="abc-123")
     assert echoed["X-Request-ID"] == "abc-123"
     fresh = api.get(f"{prefix}api/v1/ping/", HTTP_X_REQUEST_ID="bad id\nwith newline")
-    assert fresh["X-Request-ID"] != "bad id\nwith newline" and len(fresh["X-Request-ID"]) == 32
+    assert fresh["X-Request-ID"] != "bad id\nwith newline"
+    assert len(fresh["X-Request-ID"]) == 32
 
 
 def test_unknown_job_is_a_problem_json_404(api, prefix):
@@ -65,7 +67,8 @@ def test_celery_app_uses_the_service_queue_and_safe_acks():
 
     svc = load().service(settings.SMART360_SERVICE)
     assert app.conf.task_default_queue == svc.queue
-    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    assert app.conf.task_acks_late
+    assert app.conf.task_reject_on_worker_lost
 
 
 def test_every_scheduled_job_is_crontab_named_registered_and_expiring():

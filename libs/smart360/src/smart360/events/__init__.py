@@ -1,0 +1,18 @@
+"""Events between services (DESIGN §5): nothing lost, nothing doubled.
+
+    from smart360.events import publish
+    publish("cx.consumer.created", {"consumer_id": ...}, tenant_id=tid)   # inside the write's
+                                                                           # transaction
+    @subscriber("cx.consumer.created")                                    # in <app>/handlers.py
+    def welcome(envelope: Envelope) -> None: ...
+
+publish() writes an outbox row in the caller's transaction; the relay sends rows in batches to
+each subscriber's queue and marks them sent; the subscriber records the event id in its inbox in
+the same transaction as the handler's effects, so a redelivery is a no-op.
+"""
+
+from smart360.events.envelope import Envelope
+from smart360.events.handlers import subscriber
+from smart360.events.publish import publish
+
+__all__ = ["Envelope", "publish", "subscriber"]

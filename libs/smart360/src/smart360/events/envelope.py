@@ -1,0 +1,42 @@
+"""The envelope every event travels in: JSON-safe, versioned, tenant-stamped."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Envelope:
+    id: str
+    type: str
+    version: int
+    tenant: str | None
+    occurred_at: str
+    request_id: str
+    payload: dict[str, Any]
+
+    @property
+    def tenant_id(self) -> uuid.UUID | None:
+        return uuid.UUID(self.tenant) if self.tenant else None
+
+    @property
+    def occurred(self) -> datetime:
+        return datetime.fromisoformat(self.occurred_at)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Envelope:
+        return cls(
+            id=str(data["id"]),
+            type=str(data["type"]),
+            version=int(data.get("version", 1)),
+            tenant=data.get("tenant"),
+            occurred_at=str(data["occurred_at"]),
+            request_id=str(data.get("request_id", "")),
+            payload=dict(data.get("payload", {})),
+        )

@@ -1,0 +1,61 @@
+"""The outbox (what this service published) and the inbox (what it has handled)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from smart360.events.envelope import Envelope
+
+
+class OutboxEvent(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    type = models.CharField(max_length=100)
+    version = models.PositiveSmallIntegerField(default=1)
+    tenant_id = models.UUIDField(null=True, blank=True)
+    occurred_at = models.DateTimeField()
+    request_id = models.CharField(max_length=128, blank=True)
+    payload = models.JSONField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [
+            # The relay's hot query: unsent rows, oldest first. Sent rows are not in the index.
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True),
+                         name="outbox_unsent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.id}"
+
+    def envelope(self) -> Envelope:
+        return Envelope(
+            id=str(self.id),
+            type=self.type,
+            version=self.version,
+            tenant=str(self.tenant_id) if self.tenant_id else None,
+            occurred_at=self.occurred_at.isoformat(),
+            request_id=self.request_id,
+            payload=self.payload,
+        )
+
+
+class InboxEvent(models.Model):
+    """One row per event id this service has handled (or given up on: dead-lettered)."""
+
+    class Status(models.TextChoices):
+        HANDLED = "handled"
+        DEAD = "dead"
+
+    id = models.UUIDField(primary_key=True)
+    type = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.HANDLED)
+    envelope = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.id} ({self.status})"

@@ -1,0 +1,109 @@
+"""`smart360 up | down | status | logs | restart | servers`: the local stack's commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+
+from smart360.stack import control, status
+from smart360.stack.layout import Stack
+from smart360.stack.system import StackError
+
+
+def _say(message: str) -> None:
+    click.echo(f"• {message}")
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+def print_table(stack: Stack, rows: list[status.ProcessStatus]) -> None:
+    from smart360.cli import table
+
+    click.echo(table([
+        {"service": r.service, "role": r.role, "program": r.program, "pid": r.pid,
+         "healthy": "yes" if r.healthy else "NO", "detail": r.detail}
+        for r in rows
+    ]))
+    click.echo("\nThrough the gateway:")
+    for svc in stack.registry.services.values():
+        base = f"{stack.gateway_url}{svc.prefix}"
+        click.echo(f"  {svc.name:<13} {base}api/docs/   {base}admin/   {base}readyz")
+    click.echo(f"\nHAProxy stats  http://127.0.0.1:{stack.port('haproxy_stats')}/stats"
+               f"\nLogs           smart360 logs NAME [-f]   ({stack.logs})")
+
+
+@click.command()
+def up() -> None:
+    """Start the whole platform on this machine and wait until every process is healthy."""
+    stack = Stack.from_env()
+    try:
+        rows = control.up(stack, _say)
+    except StackError as exc:
+        raise _fail(exc) from exc
+    print_table(stack, rows)
+
+
+@click.command()
+def down() -> None:
+    """Stop everything `up` started."""
+    try:
+        control.down(Stack.from_env(), _say)
+    except StackError as exc:
+        raise _fail(exc) from exc
+
+
+@click.command()
+def servers() -> None:
+    """Start only PostgreSQL, Redis and PgBouncer (what the unit test suites need)."""
+    try:
+        control.start_servers(Stack.from_env(), _say)
+    except StackError as exc:
+        raise _fail(exc) from exc
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per process.")
+def status_command(as_json: bool) -> None:
+    """Every web, worker and beat process, and whether it is actually serving."""
+    stack = Stack.from_env()
+    rows = status.collect(stack)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in rows], indent=2))
+    elif not rows:
+        click.echo("the local stack is not running (`make up`)")
+    else:
+        print_table(stack, rows)
+    if not rows or not all(r.healthy for r in rows):
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("name")
+@click.option("-f", "--follow", is_flag=True, help="Keep printing new lines.")
+@click.option("-n", "--lines", default=100, show_default=True)
+def logs(name: str, follow: bool, lines: int) -> None:
+    """Logs of a program (cx-web-0, cx-worker, smtp, ...) or of every process of a service."""
+    stack = Stack.from_env()
+    files = sorted(stack.logs.glob(f"{name}.log")) or sorted(stack.logs.glob(f"{name}-*.log"))
+    if not files:
+        raise click.ClickException(f"no logs for {name!r} in {stack.logs}")
+    cmd = ["tail", "-n", str(lines), *(["-F"] if follow else []), *map(str, files)]
+    raise SystemExit(subprocess.call(cmd))
+
+
+@click.command()
+@click.argument("service")
+def restart(service: str) -> None:
+    """Rolling restart of one service: zero failed requests through the gateway."""
+    try:
+        control.restart(Stack.from_env(), service, _say)
+    except StackError as exc:
+        raise _fail(exc) from exc
+
+
+COMMANDS = [up, down, servers, status_command, logs, restart]

@@ -1,0 +1,116 @@
+"""Bring the local stack up and down, and restart one service without failing a request."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from smart360.registry import Service
+from smart360.stack import configs, haproxy, pgbouncer, postgres, redis_server, status
+from smart360.stack.layout import Stack
+from smart360.stack.supervisor import Supervisor
+from smart360.stack.system import StackError, ensure_packages, wait_until
+
+Say = Callable[[str], None]
+
+
+def start_servers(stack: Stack, say: Say) -> None:
+    """PostgreSQL, Redis, PgBouncer: what the test suites need, without the app processes."""
+    ensure_packages(say)
+    for folder in (stack.state_dir, stack.logs, stack.run, stack.mail_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    say(f"postgres  127.0.0.1:{stack.port('postgres')}")
+    postgres.start(stack)
+    postgres.provision(stack)
+    say(f"redis     127.0.0.1:{stack.port('redis')}")
+    redis_server.start(stack)
+    say(f"pgbouncer 127.0.0.1:{stack.port('pgbouncer')} (transaction pooling)")
+    pgbouncer.start(stack)
+
+
+def migrate(stack: Stack, say: Say, services: list[Service] | None = None) -> None:
+    """Run every service's migrations (through PgBouncer), two at a time (two cores)."""
+    targets = services or list(stack.registry.services.values())
+
+    def one(svc: Service) -> tuple[str, subprocess.CompletedProcess[str]]:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=stack.registry.root / "services" / svc.name, env=stack.service_env(svc, "migrate"),
+            capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
+        )
+        return svc.name, result
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        for name, result in pool.map(one, targets):
+            if result.returncode != 0:
+                raise StackError(f"migrations of {name} failed:\n{result.stderr[-2000:]}")
+    say(f"migrated  {len(targets)} databases")
+
+
+def wait_healthy(stack: Stack, timeout: float = 240) -> list[status.ProcessStatus]:
+    expected = len(configs.program_names(stack)) - 1  # all but smtp
+
+    def ready() -> bool:
+        rows = status.collect(stack)
+        return len(rows) == expected and all(r.healthy for r in rows)
+
+    wait_until(ready, timeout, "every web, worker and beat to be healthy", interval=1.0)
+    wait_until(lambda: haproxy.all_servers_up(stack), 60, "HAProxy's health checks to pass")
+    return status.collect(stack)
+
+
+def up(stack: Stack, say: Say) -> list[status.ProcessStatus]:
+    started = time.monotonic()
+    start_servers(stack, say)
+    migrate(stack, say)
+    say(f"haproxy   {stack.gateway_url} (stats http://127.0.0.1:{stack.port('haproxy_stats')}/stats)")
+    haproxy.start(stack)
+    say(f"smtp      127.0.0.1:{stack.port('smtp')} (dev mail, `smart360 mail`)")
+    say(f"supervisord: {len(configs.program_names(stack))} programs")
+    Supervisor(stack).launch()
+    rows = wait_healthy(stack)
+    say(f"all healthy in {time.monotonic() - started:.1f}s")
+    return rows
+
+
+def down(stack: Stack, say: Say) -> None:
+    sup = Supervisor(stack)
+    if sup.is_running():
+        say("stopping the app processes (graceful)")
+    sup.shutdown()
+    for name, server in (("haproxy", haproxy), ("pgbouncer", pgbouncer),
+                         ("redis", redis_server), ("postgres", postgres)):
+        say(f"stopping {name}")
+        server.stop(stack)
+
+
+def _drain_then_restart(stack: Stack, sup: Supervisor, svc: Service, instance: int, say: Say) -> None:
+    program, server = f"{svc.name}-web-{instance}", f"web{instance}"
+    haproxy.set_state(stack, svc.name, server, "drain")
+    # Wait for requests in flight on this instance to finish; new ones go to the others.
+    wait_until(lambda: haproxy.server_row(stack, svc.name, server)["scur"] == "0", 30,
+               f"{program} to drain")
+    sup.restart(program)
+    wait_until(lambda: haproxy.server_row(stack, svc.name, server)["check_status"] == "L7OK"
+               and haproxy.server_row(stack, svc.name, server)["status"] in ("UP", "DRAIN"),
+               60, f"{program} to pass its health check")
+    haproxy.set_state(stack, svc.name, server, "ready")
+    wait_until(lambda: haproxy.server_row(stack, svc.name, server)["status"] == "UP", 30,
+               f"{program} to be back in rotation")
+    say(f"restarted {program}")
+
+
+def restart(stack: Stack, service: str, say: Say) -> None:
+    """Rolling restart: each web instance drained in HAProxy first, then worker, then beat."""
+    svc = stack.registry.service(service)
+    sup = Supervisor(stack)
+    if not sup.is_running():
+        raise StackError("the local stack is not running; `make up` first")
+    for instance in range(stack.registry.local.web_instances):
+        _drain_then_restart(stack, sup, svc, instance, say)
+    for role in ("worker", "beat"):  # a worker's warm shutdown finishes its current task
+        sup.restart(f"{svc.name}-{role}")
+        say(f"restarted {svc.name}-{role}")

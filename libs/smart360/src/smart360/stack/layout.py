@@ -1,0 +1,106 @@
+"""Where the local stack keeps its state, and how it is addressed."""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import secrets
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from smart360.registry import Registry, Service, load
+
+
+@dataclass(frozen=True)
+class Stack:
+    registry: Registry
+    state_dir: Path
+
+    @classmethod
+    def from_env(cls) -> Stack:
+        registry = load()
+        default = registry.root / ".state" / "local"
+        return cls(registry, Path(os.environ.get("SMART360_STATE_DIR", default)).resolve())
+
+    # -- folders -------------------------------------------------------------------------
+    def path(self, *parts: str) -> Path:
+        return self.state_dir.joinpath(*parts)
+
+    @property
+    def logs(self) -> Path:
+        return self.path("logs")
+
+    @property
+    def run(self) -> Path:
+        return self.path("run")
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.path("mail")
+
+    # -- who runs the database servers ----------------------------------------------------
+    @cached_property
+    def db_user(self) -> str:
+        """PostgreSQL and PgBouncer refuse to run as root: use the postgres account then."""
+        return "postgres" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
+
+    # -- addresses -----------------------------------------------------------------------
+    def port(self, name: str) -> int:
+        return self.registry.local.port(name)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.port('gateway')}"
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://127.0.0.1:{self.port('redis')}/0"
+
+    def web_port(self, svc: Service, instance: int) -> int:
+        return self.registry.local.web_port(svc, instance)
+
+    # -- dev-only secrets, generated once per state folder, never committed -----------------
+    @cached_property
+    def secrets(self) -> dict[str, str]:
+        file = self.path("secrets.json")
+        if file.exists():
+            stored: dict[str, str] = json.loads(file.read_text())
+        else:
+            stored = {}
+        wanted = {f"db:{s.db_role}" for s in self.registry.services.values()}
+        wanted |= {"django_secret_key", "pgbouncer_admin"}
+        missing = wanted - set(stored)
+        if missing:
+            stored.update({k: secrets.token_urlsafe(24) for k in missing})
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            file.write_text(json.dumps(stored, indent=2, sort_keys=True))
+            file.chmod(0o600)
+        return stored
+
+    def db_password(self, svc: Service) -> str:
+        return self.secrets[f"db:{svc.db_role}"]
+
+    # -- the environment of one service process -------------------------------------------
+    def service_env(self, svc: Service, role: str) -> dict[str, str]:
+        return {
+            "DJANGO_SETTINGS_MODULE": f"{svc.package}.settings",
+            "SMART360_SERVICE": svc.name,
+            "SMART360_ROLE": role,
+            "SMART360_REGISTRY": str(self.registry.path),
+            "SMART360_PORT_OFFSET": str(self.registry.local.port_offset),
+            "SMART360_ENV": "local",
+            "SMART360_GATEWAY_URL": self.gateway_url,
+            "DJANGO_SECRET_KEY": self.secrets["django_secret_key"],
+            "DJANGO_DEBUG": "false",
+            "DATABASE_HOST": "127.0.0.1",
+            "DATABASE_PORT": str(self.port("pgbouncer")),
+            "DATABASE_PASSWORD": self.db_password(svc),
+            "REDIS_URL": self.redis_url,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.port("smtp")),
+            "SMART360_MAIL_DIR": str(self.mail_dir),
+            "CELERY_CONCURRENCY": str(self.registry.local.worker_concurrency),
+            "PYTHONUNBUFFERED": "1",
+        }

@@ -1,0 +1,83 @@
+"""What runs and whether it serves: web answering, worker consuming, beat ticking."""
+
+from __future__ import annotations
+
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import httpx
+import redis
+
+from smart360.celery import heartbeat
+from smart360.stack.layout import Stack
+from smart360.stack.supervisor import Supervisor
+
+
+@dataclass
+class ProcessStatus:
+    service: str
+    role: str
+    program: str
+    pid: int
+    state: str
+    healthy: bool
+    detail: str
+    url: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _role(program: str) -> tuple[str, str]:
+    service, role = program.split("-", 2)[:2]
+    return service, role
+
+
+def _web_health(url: str) -> tuple[bool, str]:
+    try:
+        response = httpx.get(url, timeout=2.0)
+    except httpx.HTTPError as exc:
+        return False, type(exc).__name__
+    return response.status_code == 200, f"HTTP {response.status_code}"
+
+
+def collect(stack: Stack) -> list[ProcessStatus]:
+    sup = Supervisor(stack)
+    if not sup.is_running():
+        return []
+    try:
+        client = redis.Redis.from_url(stack.redis_url, socket_timeout=2, decode_responses=True)
+        beats = heartbeat.read(client=client)
+    except redis.RedisError:
+        beats = {}
+    host = socket.gethostname()
+    rows: list[ProcessStatus] = []
+    web_checks: dict[int, str] = {}
+    for info in sup.processes():
+        if info["name"] == "smtp":
+            continue
+        service, role = _role(info["name"])
+        svc = stack.registry.service(service)
+        row = ProcessStatus(service, role, info["name"], int(info["pid"]), info["statename"],
+                            False, info["statename"].lower())
+        if role == "web":
+            instance = int(info["name"].rsplit("-", 1)[1])
+            row.url = f"http://127.0.0.1:{stack.web_port(svc, instance)}{svc.health_path}"
+            web_checks[len(rows)] = row.url
+        elif row.state == "RUNNING":
+            seen = beats.get((service, role, host, row.pid))
+            age = time.time() - seen if seen else None
+            row.healthy = age is not None and age < heartbeat.TTL_SECONDS
+            what = "consuming" if role == "worker" else "ticking"
+            row.detail = f"{what} ({age:.0f}s ago)" if row.healthy and age is not None else (
+                "no heartbeat yet" if role == "worker" else "no tick (starting or standby)")
+        rows.append(row)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = pool.map(_web_health, web_checks.values())
+        for index, (ok, detail) in zip(web_checks, results, strict=True):
+            if rows[index].state == "RUNNING":
+                rows[index].healthy, rows[index].detail = ok, detail
+    return rows
