@@ -2,12 +2,14 @@
 restart); every entry expires, so a backlog after an outage is dropped rather than replayed.
 """
 
-from celery.schedules import crontab  # noqa: F401  (the entries below use it)
+from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # "bx.example": {
-    #     "task": "bx.example",
-    #     "schedule": crontab(minute="*/5"),
-    #     "options": {"expires": 240},
-    # },
+    # Hourly, after onboarding's 00:05 tariff activation: a missed tick costs at most an hour,
+    # and a schedule that fell behind catches up one period per tick.
+    "bx.fire_scheduled_bill_runs": {
+        "task": "bx.fire_scheduled_bill_runs",
+        "schedule": crontab(minute=30),
+        "options": {"expires": 3000},
+    },
 }
