@@ -1,3 +1,3 @@
 from smart360.settings import service_settings
 
-globals().update(service_settings("rx", apps=[]))
+globals().update(service_settings("rx", apps=["rx.collections"]))

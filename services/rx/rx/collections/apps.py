@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CollectionsConfig(AppConfig):
+    name = "rx.collections"
+    label = "collections"
