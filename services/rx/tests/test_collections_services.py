@@ -122,7 +122,7 @@ def test_collection_rate_is_collected_over_billed_for_bills_of_that_month():
     ReceivableFactory(billed_on=date(2025, 5, 31), due_on=june, amount_billed=Decimal("500.00"))
     ReceivableFactory(billed_on=date(2025, 7, 1), due_on=date(2025, 7, 1),
                       amount_billed=Decimal("500.00"))
-    TENANT=OTHER_TENANT, billed_on=june, due_on=june,
+    ReceivableFactory(tenant_id=OTHER_TENANT, billed_on=june, due_on=june,
                       amount_billed=Decimal("500.00"))
 
     # (100 + 30) / 160 = 0.8125
@@ -132,7 +132,7 @@ def test_collection_rate_is_collected_over_billed_for_bills_of_that_month():
 
 
 def test_collection_rate_is_none_when_nothing_was_billed():
-    TENANT=OTHER_TENANT, billed_on=date(2025, 6, 3), due_on=TODAY)
+    ReceivableFactory(tenant_id=OTHER_TENANT, billed_on=date(2025, 6, 3), due_on=TODAY)
 
     assert collection_rate(tenant_id=TENANT, month=TODAY) is None
 
