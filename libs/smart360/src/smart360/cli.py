@@ -91,3 +91,6 @@ from smart360.stack.commands import COMMANDS as _stack_commands  # noqa: E402
 
 for _command in _stack_commands:
     main.add_command(_command)
+from smart360.mail.cli import mail as _mail  # noqa: E402
+
+main.add_command(_mail)

@@ -29,6 +29,7 @@ PLATFORM_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "smart360.django.apps.PlatformConfig",
+    "smart360.events.apps.EventsConfig",  # outbox + inbox tables in every service database
 ]
 
 MIDDLEWARE = [
@@ -120,8 +121,12 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
             "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
             "DEFAULT_PAGINATION_CLASS": "smart360.django.pagination.CursorPagination",
             "PAGE_SIZE": 50,
-            "DEFAULT_AUTHENTICATION_CLASSES": [],
-            "DEFAULT_PERMISSION_CLASSES": [],
+            # Domain APIs need a valid token (verified locally against auth's JWKS); probes,
+            # ping, schema and docs are plain or AllowAny views.
+            "DEFAULT_AUTHENTICATION_CLASSES": [
+                "smart360.identity.authentication.JWTAuthentication"
+            ],
+            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
             "UNAUTHENTICATED_USER": None,
         },
         "SPECTACULAR_SETTINGS": {
@@ -130,6 +135,8 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
             "VERSION": "v1",
             "SCHEMA_PATH_PREFIX": f"{svc.prefix}api/v1",
             "SERVE_INCLUDE_SCHEMA": False,
+            "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+            "SERVE_AUTHENTICATION": [],
             "SWAGGER_UI_DIST": "SIDECAR",
             "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
             "REDOC_DIST": "SIDECAR",

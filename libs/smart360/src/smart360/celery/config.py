@@ -8,6 +8,7 @@ from typing import Any
 from kombu import Queue
 
 from smart360 import env
+from smart360.events.schedule import relay_schedule
 from smart360.registry import Service
 
 BEAT_MAX_LOOP_SECONDS = 5  # a beat ticks (and refreshes its heartbeat and lock) this often
@@ -18,7 +19,7 @@ def load_schedule(svc: Service) -> dict[str, Any]:
     try:
         module = importlib.import_module(f"{svc.package}.schedules")
     except ModuleNotFoundError as exc:
-        if exc.name != f"{svc.package}.schedules":
+        if exc.name not in (svc.package, f"{svc.package}.schedules"):
             raise
         return {}
     schedule: dict[str, Any] = module.BEAT_SCHEDULE
@@ -57,7 +58,7 @@ def celery_settings(svc: Service) -> dict[str, Any]:
         "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": 4 * worker.time_limit_seconds},
         "CELERY_BEAT_SCHEDULER": "smart360.celery.beat:Scheduler",
         "CELERY_BEAT_MAX_LOOP_INTERVAL": BEAT_MAX_LOOP_SECONDS,
-        "CELERY_BEAT_SCHEDULE": load_schedule(svc),
+        "CELERY_BEAT_SCHEDULE": {**load_schedule(svc), **relay_schedule(svc)},
         "CELERY_REDBEAT_REDIS_URL": redis_url,
         "CELERY_REDBEAT_KEY_PREFIX": f"redbeat:{svc.name}:",
         "CELERY_REDBEAT_LOCK_KEY": f"redbeat:{svc.name}::lock",

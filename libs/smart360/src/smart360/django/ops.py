@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
 from smart360.django.models import JobRun
+from smart360.identity.permissions import IsOpsOrStaff
 
 
 class JobRunSerializer(serializers.ModelSerializer):
@@ -19,12 +20,14 @@ class JobRunSerializer(serializers.ModelSerializer):
 
 @extend_schema(tags=["ops"])
 class JobRunList(ListAPIView):
+    permission_classes = [IsOpsOrStaff]
     serializer_class = JobRunSerializer
     queryset = JobRun.objects.all()
 
 
 @extend_schema(tags=["ops"])
 class JobRunDetail(RetrieveAPIView):
+    permission_classes = [IsOpsOrStaff]
     serializer_class = JobRunSerializer
     queryset = JobRun.objects.all()
     lookup_field = "name"

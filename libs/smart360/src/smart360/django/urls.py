@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from smart360.django import views
+from smart360.identity.views import whoami
 from smart360.registry import load
 
 
@@ -27,6 +28,7 @@ def service_urlpatterns(
                 [
                     path("api/v1/", include(api)),
                     path("api/v1/ping/", views.ping, name="ping"),
+                    path("api/v1/whoami/", whoami, name="whoami"),
                     path("api/v1/", include("smart360.django.ops")),
                     path("api/schema/", SpectacularAPIView.as_view(), name=schema_name),
                     path(

@@ -11,8 +11,25 @@ each subscriber's queue and marks them sent; the subscriber records the event id
 the same transaction as the handler's effects, so a redelivery is a no-op.
 """
 
-from smart360.events.envelope import Envelope
-from smart360.events.handlers import subscriber
-from smart360.events.publish import publish
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["Envelope", "publish", "subscriber"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: settings import smart360.events.schedule before Django's app registry is ready.
+    if name == "publish":
+        from smart360.events.outbox import publish
+
+        return publish
+    if name == "subscriber":
+        from smart360.events.handlers import subscriber
+
+        return subscriber
+    if name == "Envelope":
+        from smart360.events.envelope import Envelope
+
+        return Envelope
+    raise AttributeError(name)

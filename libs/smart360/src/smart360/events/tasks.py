@@ -10,7 +10,7 @@ from smart360.celery import platform_task
 from smart360.events import relay
 from smart360.events.envelope import Envelope
 from smart360.events.handlers import dead_letter, handle
-from smart360.events.publish import pending_key
+from smart360.events.outbox import pending_key
 from smart360.events.schedule import relay_task_name
 from smart360.logging import get_logger
 from smart360.redis import redis_client

@@ -56,7 +56,8 @@ def test_request_id_is_echoed_and_generated(api, prefix):
     assert len(fresh["X-Request-ID"]) == 32
 
 
-def test_unknown_job_is_a_problem_json_404(api, prefix):
+def test_unknown_job_is_a_problem_json_404(api, prefix, tokens):
+    api.credentials(HTTP_AUTHORIZATION=tokens.bearer(roles=["ops"]))
     response = api.get(f"{prefix}api/v1/ops/jobs/nope/")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
@@ -82,3 +83,22 @@ def test_every_scheduled_job_is_crontab_named_registered_and_expiring():
         assert entry["options"]["expires"] > 0, name
         assert entry["task"].startswith(f"{settings.SMART360_SERVICE}."), name
         assert entry["task"] in app.tasks, f"{name}: task {entry['task']} is not registered"
+
+
+def test_ops_endpoints_need_a_token_with_an_ops_role(api, prefix, tokens):
+    assert api.get(f"{prefix}api/v1/ops/jobs/").status_code == 401
+    api.credentials(HTTP_AUTHORIZATION=tokens.bearer(roles=["clerk"]))
+    assert api.get(f"{prefix}api/v1/ops/jobs/").status_code == 403
+    api.credentials(HTTP_AUTHORIZATION=tokens.bearer(roles=["ops"]))
+    assert api.get(f"{prefix}api/v1/ops/jobs/").status_code == 200
+
+
+def test_whoami_needs_a_token_and_echoes_its_identity(api, prefix, tokens):
+    response = api.get(f"{prefix}api/v1/whoami/")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    tenant = "0b5c1a8e-3f4e-4d43-9a55-2d1c8e0f7a11"
+    api.credentials(HTTP_AUTHORIZATION=tokens.bearer(tenant=tenant, roles=["admin", "clerk"]))
+    body = api.get(f"{prefix}api/v1/whoami/").json()
+    assert body["tenant"] == tenant
+    assert body["roles"] == ["admin", "clerk"]

@@ -33,3 +33,15 @@ def _celery_eager(settings: Any) -> None:
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def tokens(settings: Any) -> Any:
+    """Sign tokens with a per-session test key that the JWT authentication trusts."""
+    from smart360.identity import jwks
+    from smart360.testing.identity import Tokens
+
+    settings.SMART360_JWKS_PROVIDER = "smart360.testing.identity.jwks_document"
+    jwks.reset()
+    yield Tokens()
+    jwks.reset()
