@@ -1,3 +1,3 @@
 from smart360.settings import service_settings
 
-globals().update(service_settings("wx", apps=[]))
+globals().update(service_settings("wx", apps=["wx.workorders"]))
