@@ -1,0 +1,3 @@
+from smart360_infra.synth import main
+
+main()

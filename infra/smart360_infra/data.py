@@ -1,0 +1,229 @@
+"""The data tier: RDS PostgreSQL, PgBouncer in front of it, ElastiCache Redis (Celery broker).
+
+PgBouncer is the only client RDS admits. Each service logs in as its own role (`db_role` in the
+registry) with its own password secret; PgBouncer's userlist is built from those same secrets at
+container start, so no password is ever written into the template or an environment variable.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_elasticache as elasticache
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_rds as rds
+from aws_cdk import aws_servicediscovery as servicediscovery
+from constructs import Construct
+
+from smart360.registry import Registry
+from smart360_infra import names
+from smart360_infra.capacity import Capacity
+from smart360_infra.network import Network
+from smart360_infra.secrets import ServiceSecrets
+
+# Not (yet) in the registry: the seed names no Redis size. One replica for failover.
+REDIS_NODE_TYPE = "cache.t4g.medium"
+REDIS_ENGINE_VERSION = "7.1"
+# Two PgBouncers (one per AZ): 2 x pool size x 9 services = 360 server connections <= 400.
+PGBOUNCER_TASKS = 2
+PGBOUNCER_CPU = 256
+PGBOUNCER_MEMORY = 256
+
+
+class Database(Construct):
+    """RDS PostgreSQL: encrypted, private, Multi-AZ, `max_connections` from the registry."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, registry: Registry, network: Network) -> None:
+        super().__init__(scope, construct_id)
+        spec = registry.cluster.database
+        major = spec.engine_version.split(".")[0]
+        engine = rds.DatabaseInstanceEngine.postgres(
+            version=rds.PostgresEngineVersion.of(spec.engine_version, major)
+        )
+        parameters = rds.ParameterGroup(
+            self,
+            "Parameters",
+            engine=engine,
+            description=f"{registry.cluster.name} PostgreSQL {major}",
+            parameters={
+                "max_connections": str(spec.max_connections),
+                "rds.force_ssl": "1",  # PgBouncer connects with server_tls_sslmode=require
+            },
+        )
+        self.instance = rds.DatabaseInstance(
+            self,
+            "Postgres",
+            engine=engine,
+            instance_type=ec2.InstanceType(spec.instance_class.removeprefix("db.")),
+            vpc=network.vpc,
+            vpc_subnets=network.data_subnets,
+            security_groups=[network.database_sg],
+            credentials=rds.Credentials.from_generated_secret(
+                "postgres", secret_name=f"{registry.cluster.name}/rds/master"
+            ),
+            parameter_group=parameters,
+            storage_encrypted=True,
+            publicly_accessible=False,
+            multi_az=True,
+            storage_type=rds.StorageType.GP3,
+            allocated_storage=100,
+            max_allocated_storage=500,
+            backup_retention=Duration.days(7),
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.SNAPSHOT,
+            cloudwatch_logs_exports=["postgresql"],
+        )
+
+
+class Redis(Construct):
+    """ElastiCache Redis in the VPC's isolated subnets: broker, RedBeat lock, caches."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, registry: Registry, network: Network) -> None:
+        super().__init__(scope, construct_id)
+        subnets = elasticache.CfnSubnetGroup(
+            self,
+            "Subnets",
+            description=f"{registry.cluster.name} Redis",
+            subnet_ids=network.vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED).subnet_ids,
+        )
+        self.group = elasticache.CfnReplicationGroup(
+            self,
+            "ReplicationGroup",
+            replication_group_description=f"{registry.cluster.name} Celery broker and cache",
+            engine="redis",
+            engine_version=REDIS_ENGINE_VERSION,
+            cache_node_type=REDIS_NODE_TYPE,
+            num_cache_clusters=2,
+            automatic_failover_enabled=True,
+            multi_az_enabled=True,
+            port=names.REDIS_PORT,
+            cache_subnet_group_name=subnets.ref,
+            security_group_ids=[network.redis_sg.security_group_id],
+            at_rest_encryption_enabled=True,
+            snapshot_retention_limit=1,
+        )
+
+    @property
+    def url(self) -> str:
+        return (
+            f"redis://{self.group.attr_primary_end_point_address}:{self.group.attr_primary_end_point_port}/0"
+        )
+
+
+class PgBouncer(Construct):
+    """PgBouncer as an ECS service (awsvpc, own security group), `pgbouncer.smart360.internal`.
+
+    The image only has to contain `pgbouncer` and `sh` (e.g. edoburu/pgbouncer): the command
+    writes pgbouncer.ini from the environment (POOL_MODE=transaction, pool sizes from the
+    registry) and the userlist from the per-service password secrets, then execs pgbouncer.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        registry: Registry,
+        network: Network,
+        capacity: Capacity,
+        database: Database,
+        secrets: dict[str, ServiceSecrets],
+        image: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        spec = registry.cluster.database
+        services = list(registry.services.values())
+        task = ecs.Ec2TaskDefinition(self, "Task", family="pgbouncer", network_mode=ecs.NetworkMode.AWS_VPC)
+        log_group = logs.LogGroup(
+            self,
+            "Logs",
+            log_group_name=names.log_group_name(registry.cluster, "pgbouncer"),
+            retention=logs.RetentionDays.ONE_MONTH,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        task.add_container(
+            "pgbouncer",
+            image=ecs.ContainerImage.from_registry(image),
+            cpu=PGBOUNCER_CPU,
+            memory_limit_mib=PGBOUNCER_MEMORY,
+            entry_point=["sh", "-c"],
+            command=[_startup_script(registry)],
+            environment={
+                "DB_HOST": database.instance.db_instance_endpoint_address,
+                "DB_PORT": database.instance.db_instance_endpoint_port,
+                "POOL_MODE": "transaction",
+                "DEFAULT_POOL_SIZE": str(spec.pgbouncer_default_pool_size),
+                "MAX_CLIENT_CONN": str(spec.pgbouncer_max_client_conn),
+                "LISTEN_PORT": str(names.PGBOUNCER_PORT),
+            },
+            secrets={
+                _password_variable(svc.db_role): ecs.Secret.from_secrets_manager(
+                    secrets[svc.name].database_password
+                )
+                for svc in services
+            },
+            port_mappings=[ecs.PortMapping(container_port=names.PGBOUNCER_PORT)],
+            logging=ecs.LogDrivers.aws_logs(stream_prefix="pgbouncer", log_group=log_group),
+            stop_timeout=Duration.seconds(30),
+        )
+        self.service = ecs.Ec2Service(
+            self,
+            "Service",
+            service_name="pgbouncer",
+            cluster=capacity.cluster,
+            task_definition=task,
+            desired_count=PGBOUNCER_TASKS,
+            min_healthy_percent=50,
+            max_healthy_percent=200,
+            circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True),
+            capacity_provider_strategies=capacity.strategy(),
+            security_groups=[network.pgbouncer_sg],
+            vpc_subnets=network.public_subnets,
+            placement_strategies=[
+                ecs.PlacementStrategy.spread_across(ecs.BuiltInAttributes.AVAILABILITY_ZONE)
+            ],
+            cloud_map_options=ecs.CloudMapOptions(
+                name="pgbouncer",
+                dns_record_type=servicediscovery.DnsRecordType.A,
+                dns_ttl=Duration.seconds(10),
+            ),
+        )
+
+
+def _password_variable(db_role: str) -> str:
+    return f"PASSWORD_{db_role}"
+
+
+def _startup_script(registry: Registry) -> str:
+    """Shell that renders pgbouncer.ini + userlist.txt from env/secrets and starts pgbouncer."""
+    services = list(registry.services.values())
+    databases = "\n".join(
+        f"{svc.database} = host=$DB_HOST port=$DB_PORT dbname={svc.database}" for svc in services
+    )
+    # printf repeats its format for every user/password pair; passwords never touch argv logs.
+    pairs = " ".join(f'{shlex.quote(svc.db_role)} "${_password_variable(svc.db_role)}"' for svc in services)
+    return "\n".join(
+        [
+            "set -eu",
+            "umask 077",
+            f'printf \'"%s" "%s"\\n\' {pairs} > /tmp/userlist.txt',
+            "cat > /tmp/pgbouncer.ini <<EOF",
+            "[databases]",
+            databases,
+            "[pgbouncer]",
+            "listen_addr = 0.0.0.0",
+            "listen_port = $LISTEN_PORT",
+            "auth_type = scram-sha-256",
+            "auth_file = /tmp/userlist.txt",
+            "pool_mode = $POOL_MODE",
+            "default_pool_size = $DEFAULT_POOL_SIZE",
+            "max_client_conn = $MAX_CLIENT_CONN",
+            "server_tls_sslmode = require",
+            "ignore_startup_parameters = extra_float_digits,options",
+            "EOF",
+            "exec pgbouncer /tmp/pgbouncer.ini",
+        ]
+    )
