@@ -79,9 +79,21 @@ class Database(Construct):
 
 
 class Redis(Construct):
-    """ElastiCache Redis in the VPC's isolated subnets: broker, RedBeat lock, caches."""
+    """ElastiCache Redis in the VPC's isolated subnets: broker, RedBeat lock, caches.
 
-    def __init__(self, scope: Construct, construct_id: str, *, registry: Registry, network: Network) -> None:
+    Apps address it as `redis.smart360.internal` (a Cloud Map CNAME to the primary endpoint), so
+    the committed env files need no per-account endpoint.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        registry: Registry,
+        network: Network,
+        capacity: Capacity,
+    ) -> None:
         super().__init__(scope, construct_id)
         subnets = elasticache.CfnSubnetGroup(
             self,
@@ -105,11 +117,18 @@ class Redis(Construct):
             at_rest_encryption_enabled=True,
             snapshot_retention_limit=1,
         )
-
-    @property
-    def url(self) -> str:
-        return (
-            f"redis://{self.group.attr_primary_end_point_address}:{self.group.attr_primary_end_point_port}/0"
+        namespace = capacity.cluster.default_cloud_map_namespace
+        assert namespace is not None  # Capacity always creates it
+        self.record = servicediscovery.Service(
+            self,
+            "Dns",
+            namespace=namespace,
+            name=names.REDIS_RECORD,
+            dns_record_type=servicediscovery.DnsRecordType.CNAME,
+            dns_ttl=Duration.seconds(30),
+        )
+        self.record.register_cname_instance(
+            "Primary", instance_cname=self.group.attr_primary_end_point_address
         )
 
 
@@ -140,7 +159,7 @@ class PgBouncer(Construct):
         log_group = logs.LogGroup(
             self,
             "Logs",
-            log_group_name=names.log_group_name(registry.cluster, "pgbouncer"),
+            log_group_name=f"/ecs/{registry.cluster.name}/pgbouncer",
             retention=logs.RetentionDays.ONE_MONTH,
             removal_policy=RemovalPolicy.DESTROY,
         )
@@ -186,7 +205,7 @@ class PgBouncer(Construct):
                 ecs.PlacementStrategy.spread_across(ecs.BuiltInAttributes.AVAILABILITY_ZONE)
             ],
             cloud_map_options=ecs.CloudMapOptions(
-                name="pgbouncer",
+                name=names.PGBOUNCER_RECORD,
                 dns_record_type=servicediscovery.DnsRecordType.A,
                 dns_ttl=Duration.seconds(10),
             ),

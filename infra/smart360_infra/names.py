@@ -1,46 +1,61 @@
-"""Names shared by everything that touches the cluster: CDK, `smart360 deploy`, Jenkins.
+"""Names the stack shares with `smart360 deploy` and Jenkins.
 
-Kept in one place so that a task definition registered by the deploy command lands in the same
-family, log group and secret as the ones this stack creates.
+The conventions themselves (families, log groups, secrets, roles, ports) live in the library,
+`smart360.deploy.names`, so that a task definition registered by the deploy command lands in
+exactly the family, log group, roles and secrets this stack creates. Only what nobody else
+needs is defined here.
 """
 
 from __future__ import annotations
 
-from smart360.registry import Cluster, Role, Service
+from smart360.deploy.names import (
+    JWT_SECRET,
+    JWT_SERVICE,
+    PGBOUNCER_PORT,
+    SERVICE_DISCOVERY_NAMESPACE,
+    SERVICE_SECRETS,
+    WEB_CONTAINER_PORT,
+    execution_role_arn,
+    family,
+    log_group,
+    repository_name,
+    secret_name,
+    secrets_for,
+    task_role_arn,
+)
+from smart360.registry import Service
 
-WEB_CONTAINER_PORT = 8000  # gunicorn binds here inside the container; the host port is dynamic
-PGBOUNCER_PORT = 6432
+__all__ = [
+    "EPHEMERAL_PORTS",
+    "JWT_SECRET",
+    "JWT_SERVICE",
+    "PGBOUNCER_PORT",
+    "POSTGRES_PORT",
+    "REDIS_PORT",
+    "SERVICE_DISCOVERY_NAMESPACE",
+    "SERVICE_SECRETS",
+    "WEB_CONTAINER_PORT",
+    "execution_role_name",
+    "family",
+    "log_group",
+    "repository_name",
+    "secret_name",
+    "secrets_for",
+    "task_role_name",
+]
+
 POSTGRES_PORT = 5432
 REDIS_PORT = 6379
 # Docker's dynamic host-port range for bridge networking (ECS-optimized AMIs): ALB -> instances.
 EPHEMERAL_PORTS = (32768, 65535)
-SERVICE_DISCOVERY_NAMESPACE = "smart360.internal"
-PGBOUNCER_HOST = f"pgbouncer.{SERVICE_DISCOVERY_NAMESPACE}"
+# Cloud Map records (private DNS) for the two backing services the apps address by name.
+PGBOUNCER_RECORD = "pgbouncer"
+REDIS_RECORD = "redis"
 
 
-def ecs_service_name(service: Service, role: Role) -> str:
-    """ECS service name and task-definition family, e.g. `cx-web`."""
-    return f"{service.name}-{role}"
+def execution_role_name(cluster: str) -> str:
+    return execution_role_arn(cluster).rsplit("/", 1)[1]
 
 
-def repository_name(cluster: Cluster, service: Service) -> str:
-    return f"{cluster.image_repository_prefix}/{service.name}"
-
-
-def log_group_name(cluster: Cluster, service_or_component: str, role: str | None = None) -> str:
-    suffix = f"/{role}" if role else ""
-    return f"/ecs/{cluster.name}/{service_or_component}{suffix}"
-
-
-def secret_name(cluster: Cluster, service: Service, what: str) -> str:
-    """Secrets Manager name, e.g. `smart360-prod/cx/database-password`."""
-    return f"{cluster.name}/{service.name}/{what}"
-
-
-# Secrets every service gets (env var -> secret suffix), plus the one only `auth` holds.
-SERVICE_SECRETS = {
-    "DJANGO_SECRET_KEY": "django-secret-key",
-    "DATABASE_PASSWORD": "database-password",
-}
-JWT_SERVICE = "auth"
-JWT_SECRET = ("JWT_PRIVATE_KEY", "jwt-private-key")
+def task_role_name(cluster: str, service: Service) -> str:
+    return task_role_arn(cluster, service).rsplit("/", 1)[1]

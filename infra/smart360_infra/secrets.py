@@ -21,17 +21,14 @@ class ServiceSecrets(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, cluster: Cluster, service: Service) -> None:
         super().__init__(scope, construct_id)
         self.by_variable: dict[str, secretsmanager.Secret] = {}
-        for variable, suffix in names.SERVICE_SECRETS.items():
-            self.by_variable[variable] = self._secret(cluster, service, suffix)
-        if service.name == names.JWT_SERVICE:
-            variable, suffix = names.JWT_SECRET
+        for variable, suffix in names.secrets_for(service).items():
             self.by_variable[variable] = self._secret(cluster, service, suffix)
 
     def _secret(self, cluster: Cluster, service: Service, suffix: str) -> secretsmanager.Secret:
         return secretsmanager.Secret(
             self,
             suffix,
-            secret_name=names.secret_name(cluster, service, suffix),
+            secret_name=names.secret_name(cluster.name, service, suffix),
             description=f"{service.name}: {suffix}",
             # Alphanumeric: safe in PgBouncer's userlist quoting and in a PostgreSQL PASSWORD.
             generate_secret_string=secretsmanager.SecretStringGenerator(
@@ -45,4 +42,5 @@ class ServiceSecrets(Construct):
         return self.by_variable["DATABASE_PASSWORD"]
 
     def ecs_secrets(self) -> dict[str, ecs.Secret]:
+        # Adding these to a container grants the task's execution role read access.
         return {var: ecs.Secret.from_secrets_manager(s) for var, s in self.by_variable.items()}

@@ -1,15 +1,15 @@
-"""One microservice on ECS: its ECR repository, secrets, log groups, and the three ECS services
+"""One microservice on ECS: its ECR repository, task role, log groups, and the three ECS services
 (web, worker, beat) with task definitions, deployment settings and auto scaling.
 
-The task definitions here are the *initial* revisions; `smart360 deploy` registers new ones in
-the same families (bifrost JSON, same env and secret names) and rolls the services onto them.
+The task definitions here are the *initial* revisions. `smart360 deploy` registers new ones in
+the same families from bifrost/ and rolls the services onto them, so both are built from the
+same library functions (`smart360.deploy.taskdefs`): same command, environment, secrets,
+health check, stop timeout, log group and roles.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Size
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -17,7 +17,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from smart360.registry import Cluster, Role, RoleSpec, Service
+from smart360.deploy import taskdefs
+from smart360.registry import Registry, Role, Service
 from smart360_infra import names
 from smart360_infra.capacity import Capacity
 from smart360_infra.secrets import ServiceSecrets
@@ -29,59 +30,8 @@ DEPLOYMENT_BOUNDS: dict[Role, tuple[int, int]] = {
     "worker": (100, 200),
     "beat": (0, 100),
 }
-STOP_TIMEOUT_SECONDS: dict[Role, int] = {"web": 30, "worker": 120, "beat": 30}
+SCALED_ROLES: tuple[Role, ...] = ("web", "worker")  # beat is never scaled: exactly one
 ECR_KEEP_IMAGES = 50
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    """What every container needs to know about the rest of the platform."""
-
-    database_host: str
-    redis_url: str
-    gateway_url: str
-    allowed_hosts: str
-
-
-def container_environment(service: Service, role: Role, endpoints: Endpoints) -> dict[str, str]:
-    """The env contract shared by every service (no secrets: those are ECS `secrets`)."""
-    env = {
-        "DJANGO_SETTINGS_MODULE": f"{service.package}.settings",
-        "SMART360_SERVICE": service.name,
-        "SMART360_ROLE": role,
-        "DATABASE_HOST": endpoints.database_host,
-        "DATABASE_PORT": str(names.PGBOUNCER_PORT),
-        "DATABASE_NAME": service.database,
-        "DATABASE_USER": service.db_role,
-        "REDIS_URL": endpoints.redis_url,
-        "SMART360_GATEWAY_URL": endpoints.gateway_url,
-        "DJANGO_ALLOWED_HOSTS": endpoints.allowed_hosts,
-        "DJANGO_DEBUG": "false",
-        "SMART360_LOG_LEVEL": "INFO",
-    }
-    if role == "worker":
-        env["CELERY_CONCURRENCY"] = str(service.worker().concurrency)
-    return env
-
-
-def container_command(service: Service, role: Role) -> list[str]:
-    if role == "web":
-        web = service.web()
-        return [
-            "gunicorn", "smart360.django.wsgi:application",
-            "--bind", f"0.0.0.0:{names.WEB_CONTAINER_PORT}",
-            "--workers", str(web.gunicorn_workers),
-            "--threads", str(web.gunicorn_threads),
-            "--worker-class", "gthread",
-        ]  # fmt: skip
-    if role == "worker":
-        return [
-            "celery", "-A", "smart360.celery.app", "worker",
-            "-Q", ",".join(service.queues),
-            "-n", f"{service.name}@%h",
-            "--without-mingle", "--without-gossip",
-        ]  # fmt: skip
-    return ["celery", "-A", "smart360.celery.app", "beat"]
 
 
 class Microservice(Construct):
@@ -90,90 +40,108 @@ class Microservice(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        cluster: Cluster,
+        registry: Registry,
         service: Service,
         capacity: Capacity,
         secrets: ServiceSecrets,
-        endpoints: Endpoints,
+        execution_role: iam.IRole,
+        plain_environment: dict[str, str],
         image_tag: str,
     ) -> None:
         super().__init__(scope, construct_id)
         self.spec = service
+        cluster = registry.cluster.name
         self.repository = ecr.Repository(
             self,
             "Repository",
-            repository_name=names.repository_name(cluster, service),
+            repository_name=names.repository_name(registry, service),
             image_scan_on_push=True,
             image_tag_mutability=ecr.TagMutability.IMMUTABLE,  # a tag is a commit, forever
             lifecycle_rules=[ecr.LifecycleRule(max_image_count=ECR_KEEP_IMAGES)],
             removal_policy=RemovalPolicy.RETAIN,
         )
-        image = ecs.ContainerImage.from_ecr_repository(self.repository, image_tag)
-        # One execution role (pull image, read secrets, write logs) and one task role per
-        # service, shared by its three task definitions.
-        self.execution_role = iam.Role(
-            self, "ExecutionRole", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com")
-        )
+        self.repository.grant_pull(execution_role)
+        # What this service's code may call in AWS; nothing is shared between services.
         self.task_role = iam.Role(
-            self, "TaskRole", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com")
+            self,
+            "TaskRole",
+            role_name=names.task_role_name(cluster, service),
+            assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
         )
+        image = ecs.ContainerImage.from_ecr_repository(self.repository, image_tag)
         self.services: dict[Role, ecs.Ec2Service] = {}
-        for role, spec in service.roles.items():
-            self.services[role] = self._ecs_service(
-                cluster, service, role, spec, capacity, secrets, endpoints, image
-            )
+        for role in service.roles:
+            task = self._task_definition(cluster, role, image, secrets, execution_role, plain_environment)
+            self.services[role] = self._ecs_service(role, task, capacity)
         self._autoscale()
 
-    def _ecs_service(
+    def _task_definition(
         self,
-        cluster: Cluster,
-        service: Service,
+        cluster: str,
         role: Role,
-        spec: RoleSpec,
-        capacity: Capacity,
-        secrets: ServiceSecrets,
-        endpoints: Endpoints,
         image: ecs.ContainerImage,
-    ) -> ecs.Ec2Service:
-        name = names.ecs_service_name(service, role)
+        secrets: ServiceSecrets,
+        execution_role: iam.IRole,
+        plain_environment: dict[str, str],
+    ) -> ecs.TaskDefinition:
+        service, spec = self.spec, self.spec.roles[role]
         log_group = logs.LogGroup(
             self,
             f"{role}Logs",
-            log_group_name=names.log_group_name(cluster, service.name, role),
+            log_group_name=names.log_group(cluster, service, role),
             retention=logs.RetentionDays.ONE_MONTH,
             removal_policy=RemovalPolicy.DESTROY,
         )
-        task = ecs.Ec2TaskDefinition(
+        task = ecs.TaskDefinition(
             self,
             f"{role}Task",
-            family=name,
+            family=names.family(service, role),
+            compatibility=ecs.Compatibility.EC2,
             network_mode=ecs.NetworkMode.BRIDGE,
-            execution_role=self.execution_role,
+            cpu=str(spec.cpu),
+            memory_mib=str(spec.memory),
+            execution_role=execution_role,
             task_role=self.task_role,
         )
+        check = taskdefs.health_check(role)
         container = task.add_container(
             role,
+            container_name=role,
             image=image,
-            cpu=spec.cpu,
-            memory_limit_mib=spec.memory,
-            command=container_command(service, role),
-            environment=container_environment(service, role, endpoints),
+            command=[role],  # the image's entrypoint runs gunicorn / celery worker / celery beat
+            environment=plain_environment | taskdefs.role_environment(service, role),
             secrets=secrets.ecs_secrets(),
-            logging=ecs.LogDrivers.aws_logs(stream_prefix=role, log_group=log_group),
-            stop_timeout=Duration.seconds(STOP_TIMEOUT_SECONDS[role]),
-            health_check=_web_health_check(service) if role == "web" else None,
+            health_check=ecs.HealthCheck(
+                command=check["command"],
+                interval=Duration.seconds(check["interval"]),
+                timeout=Duration.seconds(check["timeout"]),
+                retries=check["retries"],
+                start_period=Duration.seconds(check["startPeriod"]),
+            ),
+            stop_timeout=Duration.seconds(taskdefs.stop_timeout(service, role)),
+            linux_parameters=ecs.LinuxParameters(self, f"{role}Linux", init_process_enabled=True),
+            logging=ecs.LogDrivers.aws_logs(
+                stream_prefix=role,
+                log_group=log_group,
+                mode=ecs.AwsLogDriverMode.NON_BLOCKING,  # a slow CloudWatch must not block stdout
+                max_buffer_size=Size.mebibytes(4),
+            ),
+            docker_labels={"smart360.service": service.name, "smart360.role": role},
         )
         if role == "web":
             # host_port 0: Docker picks one from the ephemeral range, the ALB learns it from ECS.
             container.add_port_mappings(ecs.PortMapping(container_port=names.WEB_CONTAINER_PORT, host_port=0))
+        return task
+
+    def _ecs_service(self, role: Role, task: ecs.TaskDefinition, capacity: Capacity) -> ecs.Ec2Service:
         min_healthy, max_healthy = DEPLOYMENT_BOUNDS[role]
         return ecs.Ec2Service(
             self,
             f"{role}Service",
-            service_name=name,
+            service_name=names.family(self.spec, role),
             cluster=capacity.cluster,
             task_definition=task,
-            desired_count=spec.min_tasks,  # beat: always 1 (the registry pins it)
+            desired_count=self.spec.roles[role].min_tasks,  # beat: always 1 (registry pins it)
             min_healthy_percent=min_healthy,
             max_healthy_percent=max_healthy,
             circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True),
@@ -186,7 +154,7 @@ class Microservice(Construct):
         )
 
     def _autoscale(self) -> None:
-        for role in ("web", "worker"):
+        for role in SCALED_ROLES:
             spec = self.spec.roles[role]
             scaling = self.services[role].auto_scale_task_count(
                 min_capacity=spec.min_tasks, max_capacity=spec.max_tasks
@@ -200,10 +168,11 @@ class Microservice(Construct):
 
     def route(self, listener: elbv2.ApplicationListener, priority: int) -> None:
         """Target group for the web service and the listener rule `/<name>/*` -> it."""
-        target_group = elbv2.ApplicationTargetGroup(
+        web = self.services["web"]
+        self.target_group = elbv2.ApplicationTargetGroup(
             self,
             "WebTargets",
-            vpc=self.services["web"].cluster.vpc,
+            vpc=web.cluster.vpc,
             port=names.WEB_CONTAINER_PORT,
             protocol=elbv2.ApplicationProtocol.HTTP,
             target_type=elbv2.TargetType.INSTANCE,
@@ -217,28 +186,11 @@ class Microservice(Construct):
                 healthy_threshold_count=2,
                 unhealthy_threshold_count=3,
             ),
-            targets=[
-                self.services["web"].load_balancer_target(
-                    container_name="web", container_port=names.WEB_CONTAINER_PORT
-                )
-            ],
+            targets=[web.load_balancer_target(container_name="web", container_port=names.WEB_CONTAINER_PORT)],
         )
         listener.add_target_groups(
             f"{self.spec.name}Route",  # ids live in the listener's scope: must be unique
-            target_groups=[target_group],
+            target_groups=[self.target_group],
             priority=priority,
             conditions=[elbv2.ListenerCondition.path_patterns([f"{self.spec.prefix}*"])],
         )
-        self.target_group = target_group
-
-
-def _web_health_check(service: Service) -> ecs.HealthCheck:
-    url = f"http://127.0.0.1:{names.WEB_CONTAINER_PORT}{service.health_path}"
-    probe = f"import urllib.request; urllib.request.urlopen('{url}', timeout=3)"
-    return ecs.HealthCheck(
-        command=["CMD", "python", "-c", probe],
-        interval=Duration.seconds(15),
-        timeout=Duration.seconds(5),
-        retries=3,
-        start_period=Duration.seconds(30),
-    )
