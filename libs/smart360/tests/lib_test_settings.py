@@ -5,7 +5,12 @@ from pathlib import Path
 
 os.environ.setdefault("SMART360_REGISTRY", str(Path(__file__).with_name("services.toml")))
 
-from smart360.settings import service_settings  # noqa: E402
+from smart360.settings import service_settings
+
+# Declared for type checkers (django-stubs reads names, not globals().update()).
+SMART360_SERVICE: str
+SMART360_ROLE: str
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]]
 
 globals().update(service_settings("demo", apps=[]))
 ROOT_URLCONF = "lib_test_urls"

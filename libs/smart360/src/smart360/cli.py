@@ -94,6 +94,10 @@ for _command in _stack_commands:
 from smart360.mail.cli import mail as _mail  # noqa: E402
 
 main.add_command(_mail)
+from smart360.devtools.commands import COMMANDS as _dev_commands  # noqa: E402
+
+for _command in _dev_commands:
+    main.add_command(_command)
 from smart360.deploy.cli import COMMANDS as _deploy_commands  # noqa: E402
 
 for _command in _deploy_commands:

@@ -22,7 +22,7 @@ def optional(name: str, default: str) -> str:
 
 def integer(name: str, default: int) -> int:
     raw = os.environ.get(name)
-    if raw in (None, ""):
+    if not raw:
         return default
     try:
         return int(raw)
@@ -32,7 +32,7 @@ def integer(name: str, default: int) -> int:
 
 def boolean(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
-    if raw in (None, ""):
+    if not raw:
         return default
     if raw.lower() in ("1", "true", "yes", "on"):
         return True

@@ -24,7 +24,7 @@ log = get_logger(__name__)
 class ApplicationError(Exception):
     """A domain rule said no. `code` is stable for clients; `detail` is for humans."""
 
-    status = status.HTTP_400_BAD_REQUEST
+    status: int = status.HTTP_400_BAD_REQUEST
     code = "invalid"
     title = "The request cannot be processed"
 

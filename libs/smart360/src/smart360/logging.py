@@ -7,6 +7,7 @@ so a request and the tasks it enqueues share one id across processes.
 from __future__ import annotations
 
 import os
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -20,7 +21,7 @@ SHARED_PROCESSORS: list[Any] = [
 ]
 
 
-def _add_process_identity(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+def _add_process_identity(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     event.setdefault("service", os.environ.get("SMART360_SERVICE", ""))
     event.setdefault("role", os.environ.get("SMART360_ROLE", ""))
     return event

@@ -12,15 +12,15 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from django.conf import settings
 
 from smart360.celery import signals  # noqa: F401  (request id and heartbeat hooks)
 from smart360.celery.heartbeat import WorkerHeartbeat
+from smart360.conf import service_name
 
 if "DJANGO_SETTINGS_MODULE" not in os.environ:
     raise RuntimeError("DJANGO_SETTINGS_MODULE must name the service's settings module")
 
-app = Celery(settings.SMART360_SERVICE)
+app = Celery(service_name())
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.steps["consumer"].add(WorkerHeartbeat)
 app.autodiscover_tasks()

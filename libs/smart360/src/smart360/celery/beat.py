@@ -13,7 +13,7 @@ from redbeat import RedBeatScheduler
 from smart360.celery import heartbeat
 
 
-class Scheduler(RedBeatScheduler):  # type: ignore[misc]
+class Scheduler(RedBeatScheduler):
     def tick(self, *args: Any, **kwargs: Any) -> float:
         next_in: float = super().tick(*args, **kwargs)
         heartbeat.beat(self.app.main, "beat")

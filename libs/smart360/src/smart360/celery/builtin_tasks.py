@@ -7,17 +7,16 @@ import socket
 import time
 from typing import Any
 
-from django.conf import settings
-
 from smart360 import requestid
 from smart360.celery.tasks import platform_task
+from smart360.conf import service_name
 from smart360.redis import redis_client
 
 
 @platform_task("smart360.ping", ignore_result=False, expires=60)
 def ping() -> dict[str, Any]:
     return {
-        "service": settings.SMART360_SERVICE,
+        "service": service_name(),
         "host": socket.gethostname(),
         "pid": os.getpid(),
         "request_id": requestid.get(),

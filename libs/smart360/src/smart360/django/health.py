@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 
+from smart360.conf import service_name
 from smart360.redis import redis_client
 
 
 def liveness() -> tuple[int, dict[str, Any]]:
-    return 200, {"status": "ok", "service": settings.SMART360_SERVICE}
+    return 200, {"status": "ok", "service": service_name()}
 
 
 def _database() -> str:
@@ -38,5 +38,5 @@ def readiness() -> tuple[int, dict[str, Any]]:
         except Exception as exc:  # a probe reports, it never raises
             checks[name] = f"error: {type(exc).__name__}: {exc}"[:300]
     ok = all(v == "ok" for v in checks.values())
-    body = {"status": "ok" if ok else "unavailable", "service": settings.SMART360_SERVICE}
+    body = {"status": "ok" if ok else "unavailable", "service": service_name()}
     return (200 if ok else 503), {**body, "checks": checks}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import structlog
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from smart360 import requestid
+from smart360.conf import service_name
 from smart360.django import health
 
 
@@ -21,7 +21,7 @@ class HealthCheckMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        prefix = f"/{settings.SMART360_SERVICE}/"
+        prefix = f"/{service_name()}/"
         self.routes = {
             f"{prefix}healthz": health.liveness,
             f"{prefix}readyz": health.readiness,

@@ -101,7 +101,8 @@ frontend gateway
     http-request set-header X-Request-ID %[unique-id] unless {{ req.hdr(x-request-id) -m found }}
     # Only idempotent requests are re-sent after the server may have seen them.
     http-request disable-l7-retry unless METH_GET || METH_HEAD || {{ method OPTIONS }}
-    http-request return status 200 content-type application/json string '{{"status":"ok"}}' if {{ path /healthz }}
+    http-request return status 200 content-type application/json string '{{"status":"ok"}}' \
+        if {{ path /healthz }}
 {acls}    default_backend no_route
 
 frontend stats

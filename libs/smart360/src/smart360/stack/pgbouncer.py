@@ -49,7 +49,7 @@ def write_config(stack: Stack) -> None:
 def start(stack: Stack) -> None:
     write_config(stack)
     pid = read_pid(stack.path("pgbouncer", "pgbouncer.pid"))
-    if pid_alive(pid):
+    if pid is not None and pid_alive(pid):
         os.kill(pid, signal.SIGHUP)  # reload: new services, new passwords
     else:
         start_background([binary("pgbouncer"), str(stack.path("pgbouncer", "pgbouncer.ini"))],

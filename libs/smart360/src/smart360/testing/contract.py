@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 from celery.schedules import crontab
-from django.conf import settings
 
+from smart360.conf import beat_schedule, service_name
 from smart360.registry import load
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_liveness_answers_without_a_host_header_or_database(api, prefix, django_
     with django_assert_num_queries(0):
         response = api.get(f"{prefix}healthz", HTTP_HOST="10.0.3.7")
     assert response.status_code == 200
-    assert response.json()["service"] == settings.SMART360_SERVICE
+    assert response.json()["service"] == service_name()
 
 
 def test_readiness_checks_database_and_redis(api, prefix):
@@ -66,7 +66,7 @@ def test_unknown_job_is_a_problem_json_404(api, prefix, tokens):
 def test_celery_app_uses_the_service_queue_and_safe_acks():
     from smart360.celery.app import app
 
-    svc = load().service(settings.SMART360_SERVICE)
+    svc = load().service(service_name())
     assert app.conf.task_default_queue == svc.queue
     assert app.conf.task_acks_late
     assert app.conf.task_reject_on_worker_lost
@@ -76,12 +76,12 @@ def test_every_scheduled_job_is_crontab_named_registered_and_expiring():
     from smart360.celery.app import app
 
     app.loader.import_default_modules()
-    schedule = settings.CELERY_BEAT_SCHEDULE
+    schedule = beat_schedule()
     assert schedule, "every service has at least one real scheduled job"
     for name, entry in schedule.items():
         assert isinstance(entry["schedule"], crontab), name
         assert entry["options"]["expires"] > 0, name
-        assert entry["task"].startswith(f"{settings.SMART360_SERVICE}."), name
+        assert entry["task"].startswith(f"{service_name()}."), name
         assert entry["task"] in app.tasks, f"{name}: task {entry['task']} is not registered"
 
 

@@ -9,9 +9,9 @@ import pytest
 
 @pytest.fixture
 def service() -> str:
-    from django.conf import settings
+    from smart360.conf import service_name
 
-    return str(settings.SMART360_SERVICE)
+    return service_name()
 
 
 @pytest.fixture

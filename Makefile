@@ -1,0 +1,42 @@
+# Thin: every target calls uv / the smart360 CLI. `make up` runs the platform; `make test` tests it.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export PATH := $(HOME)/.local/bin:$(PATH)
+BIN := .venv/bin
+# The test stack lives beside the dev stack: own state folder, every port shifted by 10000.
+TEST_ENV := SMART360_STATE_DIR=$(CURDIR)/.state/test SMART360_PORT_OFFSET=10000
+
+.PHONY: bootstrap up down status test lint unit e2e synth bench render clean
+
+bootstrap:
+	@scripts/bootstrap
+
+up: bootstrap            ## the whole platform on this machine, waits until healthy
+	@$(BIN)/smart360 up
+
+down:                    ## stop everything `make up` started
+	@$(BIN)/smart360 down
+
+status:
+	@$(BIN)/smart360 status
+
+test: bootstrap lint     ## every test: lint, unit suites (real PostgreSQL via PgBouncer), infra, e2e
+	@$(TEST_ENV) $(BIN)/smart360 test
+
+lint:
+	@$(BIN)/smart360 lint
+
+unit: bootstrap
+	@$(TEST_ENV) $(BIN)/smart360 test --no-e2e
+
+e2e: bootstrap
+	@$(TEST_ENV) $(BIN)/smart360 test --only e2e
+
+synth: bootstrap
+	@$(BIN)/python -m smart360_infra.synth
+
+bench: bootstrap
+	@$(BIN)/python bench/run.py
+
+clean: down
+	rm -rf .state

@@ -1,0 +1,1 @@
+"""Developer tooling: the lint gate and the test runner behind `make lint` / `make test`."""
