@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
@@ -38,8 +39,11 @@ def synth(registry: Registry | None = None, *, outdir: Path | None = None) -> cx
     return app.synth()
 
 
-def main() -> None:
-    assembly = synth()
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--outdir", type=Path, default=OUTDIR, help="cloud assembly folder")
+    args = parser.parse_args(argv)
+    assembly = synth(outdir=args.outdir)
     for stack in assembly.stacks:
         print(Path(assembly.directory) / stack.template_file)  # noqa: T201
 
