@@ -44,8 +44,8 @@ def render(check: bool, root: Path | None) -> None:
     generated = rendering.files(registry)
     if check:
         drifted = rendering.drift(root, generated)
-        for path in drifted:
-            click.echo(f"differs: {path}")
+        for rel in drifted:
+            click.echo(f"differs: {rel}")
         if drifted:
             click.echo("run `smart360 render` and commit the result", err=True)
             sys.exit(1)

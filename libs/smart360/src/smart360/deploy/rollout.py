@@ -147,7 +147,7 @@ def run_migrations(
     while True:
         task = ecs.describe_tasks(cluster=cluster, tasks=[task_arn])["tasks"][0]
         if task.get("lastStatus") == "STOPPED":
-            container = next((c for c in task.get("containers", [])
+            container: dict[str, Any] = next((c for c in task.get("containers", [])
                               if c.get("name") == MIGRATION_CONTAINER), {})
             code = container.get("exitCode")
             if code == 0:
