@@ -3,8 +3,6 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 BIN := .venv/bin
-# The test stack lives beside the dev stack: own state folder, every port shifted by 10000.
-TEST_ENV := SMART360_STATE_DIR=$(CURDIR)/.state/test SMART360_PORT_OFFSET=10000
 
 .PHONY: bootstrap up down status test lint unit e2e synth bench render clean
 
@@ -21,16 +19,16 @@ status:
 	@$(BIN)/smart360 status
 
 test: bootstrap lint     ## every test: lint, unit suites (real PostgreSQL via PgBouncer), infra, e2e
-	@$(TEST_ENV) $(BIN)/smart360 test
+	@$(BIN)/smart360 test
 
 lint:
 	@$(BIN)/smart360 lint
 
 unit: bootstrap
-	@$(TEST_ENV) $(BIN)/smart360 test --no-e2e
+	@$(BIN)/smart360 test --no-e2e
 
 e2e: bootstrap
-	@$(TEST_ENV) $(BIN)/smart360 test --only e2e
+	@$(BIN)/smart360 test --only e2e
 
 synth: bootstrap
 	@$(BIN)/python -m smart360_infra.synth

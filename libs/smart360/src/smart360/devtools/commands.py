@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -23,8 +24,12 @@ def lint_command() -> None:
 def test_command(only: tuple[str, ...], no_e2e: bool) -> None:
     """Every test suite against real PostgreSQL (via PgBouncer), Redis and, for e2e, the stack."""
     from smart360.devtools.testrun import run
+    from smart360.registry import find_registry_file
     from smart360.stack.layout import Stack
 
+    # The test stack never shares state or ports with a developer's `make up` stack.
+    os.environ.setdefault("SMART360_STATE_DIR", str(find_registry_file().parent / ".state" / "test"))
+    os.environ.setdefault("SMART360_PORT_OFFSET", "10000")
     ok = run(Stack.from_env(), list(only), ["e2e"] if no_e2e else [])
     sys.exit(0 if ok else 1)
 

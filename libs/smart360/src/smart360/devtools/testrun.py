@@ -8,6 +8,7 @@ the whole stack up and down itself. The closing line sums every suite.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -83,6 +84,7 @@ def run(stack: Stack, only: list[str], skip: list[str]) -> bool:
     reports = stack.path("reports")
     reports.mkdir(parents=True, exist_ok=True)
     unit = [s for s in chosen if s.name != "e2e"]
+    fresh_start(stack)
     if unit:
         control.start_servers(stack, lambda m: print(f"• {m}", flush=True))
     outcomes: list[Outcome] = []
@@ -105,6 +107,13 @@ def run(stack: Stack, only: list[str], skip: list[str]) -> bool:
         print(f"suites that failed: {', '.join(broken)}")
     print(f"total: {passed} passed, {failed} failed, {skipped} skipped", flush=True)
     return not broken and failed == 0
+
+
+def fresh_start(stack: Stack) -> None:
+    """Every run starts from empty servers, as CI does: no stale schema from an older checkout."""
+    control.down(stack, lambda m: None)
+    if stack.state_dir.exists():
+        shutil.rmtree(stack.state_dir)
 
 
 def _report(o: Outcome) -> None:

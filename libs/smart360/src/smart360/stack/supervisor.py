@@ -29,7 +29,7 @@ class Supervisor:
             return False
         try:
             return bool(self.rpc.getState()["statename"] == "RUNNING")
-        except OSError:
+        except (OSError, xmlrpc.client.Fault):  # not there yet, or shutting down
             return False
 
     def processes(self) -> list[dict[str, Any]]:
