@@ -178,3 +178,21 @@ def test_render_command_writes_then_checks(registry: Registry, tmp_path: Path,
         assert "differs: docker/haproxy.cfg" in check.output
     finally:
         load.cache_clear()
+
+
+def test_notify_posts_the_message_to_the_webhook() -> None:
+    import httpx
+
+    from smart360.deploy.notify import notify
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    assert notify("deployed cx", "https://hooks.example.com/x", client=client)
+    assert seen[0].url == "https://hooks.example.com/x"
+    assert seen[0].content == b'{"text":"deployed cx"}'
+    assert not notify("deployed cx", None)

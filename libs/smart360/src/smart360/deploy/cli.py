@@ -121,12 +121,18 @@ def scale(service: str, role: str, count: int, env_name: str) -> None:
 
 
 @click.command("changed-services")
-@click.option("--since", required=True, help="Git ref of the last deployed commit.")
-def changed_services(since: str) -> None:
+@click.option("--since", default=None, help="Git ref of the last deployed commit.")
+@click.option("--all", "everything", is_flag=True, help="Every service in the registry.")
+def changed_services(since: str | None, everything: bool) -> None:
     """Services whose image a change since REF affects, one per line (library = all)."""
     from smart360.deploy.changes import changed_paths, services_for_paths
 
     registry = load()
+    if everything or not since:
+        if not everything:
+            raise click.UsageError("give --since REF or --all")
+        click.echo("\n".join(registry.services))
+        return
     try:
         paths = changed_paths(registry.root, since)
     except subprocess.CalledProcessError as exc:
@@ -137,19 +143,36 @@ def changed_services(since: str) -> None:
 
 
 @click.command()
-@click.option("--base-url", required=True, help="The load balancer, e.g. https://api.example.com")
+@click.option("--base-url", default=None,
+              help="The load balancer (default: the environment's public URL).")
+@ENV_OPTION
 @click.option("--attempts", default=5, show_default=True)
-def smoke(base_url: str, attempts: int) -> None:
+def smoke(base_url: str | None, env_name: str, attempts: int) -> None:
     """GET every service's /<name>/readyz through the load balancer; exit 1 unless all 200."""
     from smart360.deploy.smoke import smoke as run_smoke
 
-    results = run_smoke(load(), base_url, attempts=attempts)
+    registry = load()
+    base_url = base_url or names.environment(registry, env_name).gateway_url
+    results = run_smoke(registry, base_url, attempts=attempts)
     for name, status, detail in results:
         click.echo(f"{name:<14} {status if status is not None else 'ERR':<4} {detail[:80]}")
     bad = [name for name, status, _ in results if status != 200]
     if bad:
         _fail(RuntimeError(f"not ready: {', '.join(bad)}"))
     click.echo(f"all {len(results)} services ready")
+
+
+@click.command()
+@click.argument("message")
+@click.option("--webhook", envvar="SMART360_NOTIFY_WEBHOOK", default=None,
+              help="Chat webhook URL (env SMART360_NOTIFY_WEBHOOK); without one, only printed.")
+def notify(message: str, webhook: str | None) -> None:
+    """Tell the team how the pipeline went."""
+    from smart360.deploy.notify import notify as post
+
+    click.echo(message)
+    if not post(message, webhook):
+        click.echo("(no SMART360_NOTIFY_WEBHOOK: printed only)")
 
 
 @click.command()
@@ -203,4 +226,5 @@ def image_push(services: tuple[str, ...], tag: str, dry_run: bool) -> None:
                 subprocess.run(command, check=True)
 
 
-COMMANDS = [render, deploy, diff, rollback, scale, changed_services, smoke, health, image]
+COMMANDS = [render, deploy, diff, rollback, scale, changed_services, smoke, notify, health,
+            image]
