@@ -185,3 +185,14 @@ def test_committed_files_that_drift_from_the_registry_are_refused(
     s = EcsScript()
     with pytest.raises(DeployError, match=r"demo-web.json"):
         run(ready, clients, s, fake_time, lines)
+
+
+def test_pgbouncer_pools_must_fit_rds_max_connections(registry: Registry) -> None:
+    from smart360.deploy import preflight
+
+    assert preflight.connection_problems(registry, registry.service("demo"))[1] == []
+    small_rds = rewrite_registry(registry, "max_connections = 400", "max_connections = 45")
+    lines, problems = preflight.connection_problems(small_rds, small_rds.service("demo"))
+    assert problems == ["connection budget: PgBouncer may open 40 server connections, "
+                        "RDS allows 35"]
+    assert any("2 PgBouncer tasks x 1 databases x 20 = 40" in line for line in lines)

@@ -47,7 +47,11 @@ def connection_usage(registry: Registry, deploying: Service) -> list[Usage]:
 
 
 def connection_problems(registry: Registry, deploying: Service) -> tuple[list[str], list[str]]:
-    """(report lines, problems) for the connection budget."""
+    """(report lines, problems) for the connection budget.
+
+    Client side: one PgBouncer must be able to hold every client (its peer may be replaced).
+    Server side: every PgBouncer task may fill every database's pool.
+    """
     db = registry.cluster.database
     usage = connection_usage(registry, deploying)
     clients = sum(u.connections for u in usage)
@@ -56,11 +60,13 @@ def connection_problems(registry: Registry, deploying: Service) -> tuple[list[st
              for u in mine]
     lines.append(f"  all services at max scale, {deploying.name} surging: {clients} client "
                  f"connections (PgBouncer max_client_conn {db.pgbouncer_max_client_conn})")
-    servers = len(registry.services) * db.pgbouncer_default_pool_size
+    pools = names.PGBOUNCER_TASKS * len(registry.services)  # one pool per database per task
+    servers = pools * db.pgbouncer_default_pool_size
     rds_budget = db.max_connections - RDS_RESERVED_CONNECTIONS
-    lines.append(f"  PgBouncer server connections: {len(registry.services)} pools x "
-                 f"{db.pgbouncer_default_pool_size} = {servers} (RDS max_connections "
-                 f"{db.max_connections} - {RDS_RESERVED_CONNECTIONS} reserved)")
+    lines.append(f"  PgBouncer server connections: {names.PGBOUNCER_TASKS} PgBouncer tasks x "
+                 f"{len(registry.services)} databases x {db.pgbouncer_default_pool_size} = "
+                 f"{servers} (RDS max_connections {db.max_connections} - "
+                 f"{RDS_RESERVED_CONNECTIONS} reserved)")
     problems = []
     if clients > db.pgbouncer_max_client_conn:
         problems.append(f"connection budget: {clients} client connections exceed PgBouncer "
