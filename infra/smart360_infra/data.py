@@ -27,8 +27,6 @@ from smart360_infra.secrets import ServiceSecrets
 # Not (yet) in the registry: the seed names no Redis size. One replica for failover.
 REDIS_NODE_TYPE = "cache.t4g.medium"
 REDIS_ENGINE_VERSION = "7.1"
-# Two PgBouncers (one per AZ): 2 x pool size x 9 services = 360 server connections <= 400.
-PGBOUNCER_TASKS = 2
 PGBOUNCER_CPU = 256
 PGBOUNCER_MEMORY = 256
 
@@ -194,7 +192,7 @@ class PgBouncer(Construct):
             service_name="pgbouncer",
             cluster=capacity.cluster,
             task_definition=task,
-            desired_count=PGBOUNCER_TASKS,
+            desired_count=registry.cluster.database.pgbouncer_tasks,
             min_healthy_percent=50,
             max_healthy_percent=200,
             circuit_breaker=ecs.DeploymentCircuitBreaker(rollback=True),

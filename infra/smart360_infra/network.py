@@ -11,8 +11,8 @@ Least privilege, one rule per arrow::
     world --80/443--> ALB --32768-65535--> instances --6432--> PgBouncer --5432--> RDS
                                            instances --6379--> Redis
 
-App containers use *bridge* networking with dynamic host ports: 27 small tasks fit on two
-m6i.xlarge instances, whereas awsvpc would need one ENI per task (an m6i.xlarge has 3 spare)
+App containers use *bridge* networking with dynamic host ports: 27 small tasks fit on the two
+instances, whereas awsvpc would need one ENI per task (an m6i.2xlarge has 3 spare)
 or account-wide ENI trunking, and awsvpc tasks on EC2 get no public IP to reach ECR without NAT.
 Their traffic therefore leaves from the instance security group. PgBouncer alone runs in awsvpc
 mode so that it has its own security group, the only one RDS admits.

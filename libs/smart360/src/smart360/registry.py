@@ -113,6 +113,7 @@ class Database:
     max_connections: int
     pgbouncer_default_pool_size: int
     pgbouncer_max_client_conn: int
+    pgbouncer_tasks: int
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,6 @@ from smart360.registry import Registry, Role, Service
 
 WEB_CONTAINER_PORT = 8000  # gunicorn binds here; bridge networking maps a dynamic host port
 PGBOUNCER_PORT = 6432
-# PgBouncer runs as this many ECS tasks (one per AZ). Each opens its own server pools, and
-# either one must be able to take every client while the other is replaced.
-PGBOUNCER_TASKS = 2
 SERVICE_DISCOVERY_NAMESPACE = "smart360.internal"
 # ECS refuses a stopTimeout above 120 s (the agent's ceiling for EC2 tasks).
 ECS_MAX_STOP_TIMEOUT = 120

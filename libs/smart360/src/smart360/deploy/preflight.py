@@ -60,10 +60,10 @@ def connection_problems(registry: Registry, deploying: Service) -> tuple[list[st
              for u in mine]
     lines.append(f"  all services at max scale, {deploying.name} surging: {clients} client "
                  f"connections (PgBouncer max_client_conn {db.pgbouncer_max_client_conn})")
-    pools = names.PGBOUNCER_TASKS * len(registry.services)  # one pool per database per task
+    pools = db.pgbouncer_tasks * len(registry.services)  # one pool per database per task
     servers = pools * db.pgbouncer_default_pool_size
     rds_budget = db.max_connections - RDS_RESERVED_CONNECTIONS
-    lines.append(f"  PgBouncer server connections: {names.PGBOUNCER_TASKS} PgBouncer tasks x "
+    lines.append(f"  PgBouncer server connections: {db.pgbouncer_tasks} PgBouncer tasks x "
                  f"{len(registry.services)} databases x {db.pgbouncer_default_pool_size} = "
                  f"{servers} (RDS max_connections {db.max_connections} - "
                  f"{RDS_RESERVED_CONNECTIONS} reserved)")
