@@ -63,10 +63,16 @@ def problem(
     return body
 
 
+def _join(path: str, key: object) -> str:
+    if isinstance(key, int) or str(key).isdigit():  # list items: lines[1].amount
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)
+
+
 def _field_errors(data: Any, path: str = "") -> list[dict[str, str]]:
     """Flatten DRF's nested error dicts into [{field, message}] with dotted paths."""
     if isinstance(data, dict):
-        return [e for k, v in data.items() for e in _field_errors(v, f"{path}.{k}" if path else k)]
+        return [e for k, v in data.items() for e in _field_errors(v, _join(path, k))]
     if isinstance(data, list):
         if all(not isinstance(i, dict | list) for i in data):
             return [{"field": path or "non_field_errors", "message": str(m)} for m in data]
