@@ -79,3 +79,8 @@ def stack() -> Iterator[StackHandle]:
     yield StackHandle(handle, Supervisor(handle))
     if not os.environ.get("SMART360_KEEP_STACK"):
         control.down(handle, lambda m: None)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `last` (they stop the stack) run after everything else."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
