@@ -36,5 +36,8 @@ synth: bootstrap
 bench: bootstrap
 	@$(BIN)/python bench/run.py
 
+render:                  ## regenerate bifrost task definitions, env files and docker/compose.yaml
+	@$(BIN)/smart360 render
+
 clean: down
 	rm -rf .state

@@ -67,8 +67,8 @@ def memory(stack: Stack) -> dict[str, float]:
         by_role[role if role in by_role else "other"] += sum(map(pss_mb, descendants(info["pid"])))
     servers = 0.0
     for pidfile in (stack.run / "redis.pid", stack.run / "haproxy.pid",
-                    stack.path("pgbouncer", "pgbouncer.pid"),
-                    stack.path("postgres", "data", "postmaster.pid")):
+                    stack.db_path("pgbouncer", "pgbouncer.pid"),
+                    stack.db_path("postgres", "data", "postmaster.pid")):
         pid = read_pid(pidfile)
         if pid:
             servers += sum(map(pss_mb, descendants(pid)))

@@ -39,8 +39,8 @@ def test_down_stops_every_process_and_frees_every_port(stack):
     s = stack.stack
     pids = list(_pids(stack).values())
     pids += [read_pid(p) or 0 for p in (s.run / "supervisord.pid", s.run / "haproxy.pid",
-                                        s.run / "redis.pid", s.path("pgbouncer", "pgbouncer.pid"),
-                                        s.path("postgres", "data", "postmaster.pid"))]
+                                        s.run / "redis.pid", s.db_path("pgbouncer", "pgbouncer.pid"),
+                                        s.db_path("postgres", "data", "postmaster.pid"))]
     assert all(pids)
     result = subprocess.run([CLI, "down"], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

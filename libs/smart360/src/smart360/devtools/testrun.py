@@ -112,8 +112,8 @@ def run(stack: Stack, only: list[str], skip: list[str]) -> bool:
 def fresh_start(stack: Stack) -> None:
     """Every run starts from empty servers, as CI does: no stale schema from an older checkout."""
     control.down(stack, lambda m: None)
-    if stack.state_dir.exists():
-        shutil.rmtree(stack.state_dir)
+    for folder in {stack.db_home, stack.state_dir}:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _report(o: Outcome) -> None:

@@ -36,7 +36,7 @@ listen_addr = 127.0.0.1
 listen_port = {stack.port("pgbouncer")}
 unix_socket_dir =
 auth_type = scram-sha-256
-auth_file = {stack.path("pgbouncer", "userlist.txt")}
+auth_file = {stack.db_path("pgbouncer", "userlist.txt")}
 admin_users = pgbouncer_admin
 pool_mode = transaction
 max_client_conn = {db.pgbouncer_max_client_conn}
@@ -45,8 +45,8 @@ reserve_pool_size = 5
 server_idle_timeout = 60
 ; Django sends these at connect; transaction pooling cannot honour them per client
 ignore_startup_parameters = extra_float_digits,options
-logfile = {stack.path("pgbouncer", "pgbouncer.log")}
-pidfile = {stack.path("pgbouncer", "pgbouncer.pid")}
+logfile = {stack.db_path("pgbouncer", "pgbouncer.log")}
+pidfile = {stack.db_path("pgbouncer", "pgbouncer.pid")}
 """
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pwd
 import secrets
+import subprocess
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from smart360.registry import Registry, Service, load
+
+FALLBACK_DB_HOME = Path("/var/tmp/smart360")  # noqa: S108 - root-owned, per-checkout subfolders
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,26 @@ class Stack:
     def db_user(self) -> str:
         """PostgreSQL and PgBouncer refuse to run as root: use the postgres account then."""
         return "postgres" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
+
+    @cached_property
+    def db_home(self) -> Path:
+        """Where the database servers' files go: the state folder, unless the database user
+        cannot reach it (a checkout under a private home folder); then a folder of its own."""
+        if self.db_user == pwd.getpwuid(os.geteuid()).pw_name:
+            return self.state_dir
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        reachable = subprocess.run(["runuser", "-u", self.db_user, "--", "test", "-x", str(self.state_dir)],
+                                   capture_output=True, check=False).returncode == 0
+        if reachable:
+            return self.state_dir
+        digest = hashlib.sha1(str(self.state_dir).encode()).hexdigest()[:12]  # noqa: S324 - a name
+        home = FALLBACK_DB_HOME / digest
+        home.mkdir(parents=True, exist_ok=True)
+        FALLBACK_DB_HOME.chmod(0o755)
+        return home
+
+    def db_path(self, *parts: str) -> Path:
+        return self.db_home.joinpath(*parts)
 
     # -- addresses -----------------------------------------------------------------------
     def port(self, name: str) -> int:

@@ -22,7 +22,7 @@ from smart360.stack.system import (
 
 
 def _pidfile(stack: Stack) -> os.PathLike[str]:
-    return stack.path("pgbouncer", "pgbouncer.pid")
+    return stack.db_path("pgbouncer", "pgbouncer.pid")
 
 
 def is_ready(stack: Stack) -> bool:
@@ -48,14 +48,14 @@ def write_config(stack: Stack) -> None:
 
 def start(stack: Stack) -> None:
     write_config(stack)
-    pid = read_pid(stack.path("pgbouncer", "pgbouncer.pid"))
+    pid = read_pid(stack.db_path("pgbouncer", "pgbouncer.pid"))
     if pid is not None and pid_alive(pid):
         os.kill(pid, signal.SIGHUP)  # reload: new services, new passwords
     else:
-        start_background([binary("pgbouncer"), str(stack.path("pgbouncer", "pgbouncer.ini"))],
+        start_background([binary("pgbouncer"), str(stack.db_path("pgbouncer", "pgbouncer.ini"))],
                          log=stack.logs / "pgbouncer.out", user=stack.db_user)
     wait_until(lambda: is_ready(stack), 20, "PgBouncer to answer a query")
 
 
 def stop(stack: Stack) -> None:
-    stop_pid(read_pid(stack.path("pgbouncer", "pgbouncer.pid")), timeout=10)
+    stop_pid(read_pid(stack.db_path("pgbouncer", "pgbouncer.pid")), timeout=10)

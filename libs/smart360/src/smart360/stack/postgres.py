@@ -19,11 +19,11 @@ SETTINGS = {
 
 
 def data_dir(stack: Stack) -> str:
-    return str(stack.path("postgres", "data"))
+    return str(stack.db_path("postgres", "data"))
 
 
 def socket_dir(stack: Stack) -> str:
-    return str(stack.path("postgres"))
+    return str(stack.db_path("postgres"))
 
 
 def is_ready(stack: Stack) -> bool:
@@ -34,17 +34,17 @@ def is_ready(stack: Stack) -> bool:
 
 def start(stack: Stack) -> None:
     owned_dir(stack, "postgres").chmod(0o700)  # its trust-auth socket lives here
-    if not stack.path("postgres", "data", "PG_VERSION").exists():
+    if not stack.db_path("postgres", "data", "PG_VERSION").exists():
         run([binary("initdb"), "-D", data_dir(stack), "-U", "postgres", "-E", "UTF8",
              "--locale=C", "--auth-local=trust", "--auth-host=scram-sha-256"],
             user=stack.db_user, timeout=120)
     settings = {**SETTINGS, "port": str(stack.port("postgres")),
                 "unix_socket_directories": f"'{socket_dir(stack)}'"}
-    conf = stack.path("postgres", "data", "postgresql.auto.conf")
+    conf = stack.db_path("postgres", "data", "postgresql.auto.conf")
     conf.write_text("".join(f"{k} = {v}\n" for k, v in settings.items()))
     if is_ready(stack):
         return
-    log = stack.path("postgres", "postgres.log")
+    log = stack.db_path("postgres", "postgres.log")
     # pg_ctl -w: returns once the server accepts connections (or fails with the log's reason)
     run([binary("pg_ctl"), "-D", data_dir(stack), "-l", str(log), "-w", "-t", "60", "start"],
         user=stack.db_user, timeout=90)
@@ -52,7 +52,7 @@ def start(stack: Stack) -> None:
 
 
 def stop(stack: Stack) -> None:
-    if stack.path("postgres", "data", "postmaster.pid").exists():
+    if stack.db_path("postgres", "data", "postmaster.pid").exists():
         run([binary("pg_ctl"), "-D", data_dir(stack), "-m", "fast", "-w", "stop"],
             user=stack.db_user, check=False, timeout=60)
 

@@ -148,7 +148,7 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str, interval: f
 
 def owned_dir(stack: Stack, *parts: str) -> Path:
     """A folder inside the state dir owned by the database user (created if needed)."""
-    path = stack.path(*parts)
+    path = stack.db_path(*parts)
     path.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0 and stack.db_user != "root":
         shutil.chown(path, stack.db_user, stack.db_user)
