@@ -2,12 +2,17 @@
 restart); every entry expires, so a backlog after an outage is dropped rather than replayed.
 """
 
-from celery.schedules import crontab  # noqa: F401  (the entries below use it)
+from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # "auth.example": {
-    #     "task": "auth.example",
-    #     "schedule": crontab(minute="*/5"),
-    #     "options": {"expires": 240},
-    # },
+    "auth.expire_one_time_tokens": {
+        "task": "auth.expire_one_time_tokens",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
+    "auth.purge_refresh_tokens": {
+        "task": "auth.purge_refresh_tokens",
+        "schedule": crontab(minute=17, hour="*/6"),
+        "options": {"expires": 3600},
+    },
 }

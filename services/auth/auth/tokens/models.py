@@ -1,0 +1,31 @@
+"""Signing keys (RS256, rotated) and refresh tokens (opaque, hashed, revocable)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class SigningKey(models.Model):
+    """Generated at first start unless JWT_PRIVATE_KEY is given. The newest signs; the one
+    before it stays in the JWKS so tokens it signed stay valid until they expire."""
+
+    kid = models.CharField(max_length=64, primary_key=True)
+    private_pem = models.TextField()
+    public_jwk = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class RefreshToken(models.Model):
+    token_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="refresh_tokens")
+    expires_at = models.DateTimeField(db_index=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"refresh for {self.user_id}"
