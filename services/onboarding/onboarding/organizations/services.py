@@ -1,0 +1,34 @@
+"""Writes of organizations."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import IntegrityError, transaction
+
+from onboarding.organizations.models import Organization
+from smart360.errors import Conflict
+from smart360.events import publish
+
+
+def organization_create(
+    *, created_by: uuid.UUID, name: str, currency: str = "USD", date_format: str = "YYYY-MM-DD",
+    timezone: str = "UTC",
+) -> Organization:
+    """Create the tenant; auth hears `onboarding.organization.created` and makes the creator
+    its admin (a refreshed token then carries the tenant)."""
+    try:
+        with transaction.atomic():
+            org = Organization.objects.create(
+                name=name, currency=currency.upper(), date_format=date_format, timezone=timezone,
+                created_by=created_by,
+            )
+            publish(
+                "onboarding.organization.created",
+                {"organization_id": str(org.id), "name": org.name, "currency": org.currency,
+                 "timezone": org.timezone, "created_by": str(created_by)},
+                tenant_id=org.id,
+            )
+    except IntegrityError as exc:
+        raise Conflict("You already created an organization.", code="organization_exists") from exc
+    return org

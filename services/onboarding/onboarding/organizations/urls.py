@@ -1,0 +1,9 @@
+from django.urls import path
+
+from onboarding.organizations import api
+
+urlpatterns = [
+    path("organizations/", api.OrganizationList.as_view(), name="organization-list"),
+    path("organizations/current/", api.OrganizationCurrent.as_view(), name="organization-current"),
+    path("organizations/<uuid:pk>/", api.OrganizationDetail.as_view(), name="organization-detail"),
+]
