@@ -2,12 +2,12 @@
 restart); every entry expires, so a backlog after an outage is dropped rather than replayed.
 """
 
-from celery.schedules import crontab  # noqa: F401  (the entries below use it)
+from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # "notification.example": {
-    #     "task": "notification.example",
-    #     "schedule": crontab(minute="*/5"),
-    #     "options": {"expires": 240},
-    # },
+    "notification.retry_failed_deliveries": {
+        "task": "notification.retry_failed_deliveries",
+        "schedule": crontab(),  # every minute: backoff is per delivery (next_attempt_at)
+        "options": {"expires": 50},
+    },
 }

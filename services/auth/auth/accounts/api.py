@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from auth.accounts import selectors, services
 from auth.accounts.models import Department, Invitation, Role, User
+from smart360.django.pagination import CursorPagination
 from smart360.identity.permissions import require_roles
 from smart360.identity.tenancy import TenantScoped, tenant_of
 
@@ -113,8 +114,13 @@ class PasswordResetConfirm(_Public):
         return Response({"detail": "Password changed; every session was logged out."})
 
 
+class _ByJoinDate(CursorPagination):
+    ordering = "-date_joined"
+
+
 class UserList(TenantScoped, generics.ListAPIView):
     serializer_class = UserOut
+    pagination_class = _ByJoinDate
 
     def get_base_queryset(self) -> Any:
         return selectors.users()
@@ -137,6 +143,7 @@ class RoleOut(serializers.ModelSerializer):
 
 class RoleList(generics.ListAPIView):
     serializer_class = RoleOut
+    pagination_class = None  # a handful
 
     def get_queryset(self) -> Any:
         return selectors.roles_visible(tenant_id=tenant_of(self.request))
@@ -150,7 +157,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 class DepartmentList(TenantScoped, generics.ListCreateAPIView):
     serializer_class = DepartmentSerializer
-    queryset = Department.objects.order_by("name")
+    queryset = Department.objects.all()
 
     def get_permissions(self) -> list[Any]:
         if self.request.method == "POST":
