@@ -117,3 +117,15 @@ def test_auth_unreachable_means_401_not_500(api, monkeypatch):
     response = _get(api, identity.sign(identity.claims()))
     assert response.status_code == 401
     jwks.reset()
+
+
+def test_redis_down_does_not_break_verification(api, tokens, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    jwks._keys.clear()
+    assert _get(api, tokens.issue()).status_code == 200

@@ -54,9 +54,23 @@ def _load(document: dict[str, Any]) -> dict[str, Any]:
     return keys
 
 
+def _cache_get() -> dict[str, Any] | None:
+    try:
+        return cache.get(CACHE_KEY)  # type: ignore[no-any-return]
+    except Exception:  # Redis down: verification must not depend on it
+        return None
+
+
+def _cache_set(document: dict[str, Any]) -> None:
+    try:
+        _cache_set(document)
+    except Exception as exc:
+        log.warning("jwks_cache_unavailable", error=str(exc))
+
+
 def _refresh(*, force: bool) -> None:
     global _last_fetch
-    document = None if force else cache.get(CACHE_KEY)
+    document = None if force else _cache_get()
     if document is None:
         if force and time.monotonic() - _last_fetch < REFETCH_INTERVAL:
             return  # rate limit: somebody asked very recently
@@ -66,7 +80,7 @@ def _refresh(*, force: bool) -> None:
         except Exception as exc:  # auth down: keep what we have, answer 401 for unknown keys
             log.warning("jwks_fetch_failed", error=f"{type(exc).__name__}: {exc}")
             return
-        cache.set(CACHE_KEY, document, CACHE_SECONDS)
+        _cache_set(document)
     _keys.clear()
     _keys.update(_load(document))
 
