@@ -45,3 +45,21 @@ def test_smart360_restart_under_load_fails_no_request(stack):
     assert stream.failures == [], stream.outcomes
     after = {p: stack.supervisor.pid(p) for p in before}
     assert all(after[p] != before[p] for p in before), (before, after)  # every process renewed
+
+
+def test_after_a_pgbouncer_restart_no_request_fails_on_a_stale_connection(stack):
+    """Persistent connections outlive PgBouncer; the health check notices the hung-up socket
+    before the first query (no extra round trip otherwise) and reconnects."""
+    from smart360.stack import pgbouncer
+
+    with RequestStream(_db_url(stack), threads=2) as warm:
+        time.sleep(1)  # every web thread of cx now holds an open connection
+    assert warm.failures == []
+    pids = (stack.supervisor.pid("cx-web-0"), stack.supervisor.pid("cx-web-1"))
+    pgbouncer.stop(stack.stack)
+    pgbouncer.start(stack.stack)
+    with RequestStream(_db_url(stack)) as stream:
+        time.sleep(3)
+    assert stream.total > 100
+    assert stream.failures == [], stream.outcomes
+    assert (stack.supervisor.pid("cx-web-0"), stack.supervisor.pid("cx-web-1")) == pids

@@ -50,7 +50,7 @@ MIDDLEWARE = [
 def database_settings(service: str) -> dict[str, Any]:
     svc = load().service(service)
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "smart360.django.db",
         "HOST": env.required("DATABASE_HOST"),
         "PORT": env.integer("DATABASE_PORT", 6432),
         "NAME": env.optional("DATABASE_NAME", svc.database),

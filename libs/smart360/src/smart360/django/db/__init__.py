@@ -1,0 +1,1 @@
+"""PostgreSQL backend for PgBouncer: Django's, with a health check that costs no round trip."""
