@@ -17,6 +17,7 @@ from typing import Any, Literal
 Role = Literal["web", "worker", "beat"]
 ROLES: tuple[Role, ...] = ("web", "worker", "beat")
 REGISTRY_FILE = "services.toml"
+IDENTITY_SERVICE = "auth"  # issues tokens and the JWKS; every other service verifies locally
 _NAME = re.compile(r"^[a-z][a-z0-9]{1,19}$")
 _EVENT = re.compile(r"^[a-z0-9]+\.[a-z_]+\.[a-z_]+$")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -71,6 +72,6 @@ def relay_pending(*, max_seconds: float = DRAIN_SECONDS) -> dict[str, int | bool
 
 def purge_sent(*, older_than_days: int = 7) -> int:
     """Sent rows are history only; keep a week for debugging."""
-    cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
+    cutoff = timezone.now() - timedelta(days=older_than_days)
     deleted, _ = OutboxEvent.objects.filter(sent_at__lt=cutoff).delete()
     return deleted

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from smart360.celery import platform_task
+from smart360.conf import service_name
 from smart360.events import relay
 from smart360.events.envelope import Envelope
 from smart360.events.handlers import dead_letter, handle
@@ -14,6 +15,7 @@ from smart360.events.outbox import pending_key
 from smart360.events.schedule import relay_task_name
 from smart360.logging import get_logger
 from smart360.redis import redis_client
+from smart360.registry import load
 
 log = get_logger(__name__)
 MAX_ATTEMPTS = 5
@@ -54,7 +56,7 @@ def deliver(envelopes: list[dict[str, Any]], attempt: int = 1) -> dict[str, int]
     if failed and attempt < MAX_ATTEMPTS:
         deliver.apply_async(
             args=[failed, attempt + 1],
-            queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+            queue=load().service(service_name()).queue,
             countdown=RETRY_BASE_SECONDS * 2 ** (attempt - 1),
         )
     elif failed:

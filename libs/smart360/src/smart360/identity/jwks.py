@@ -34,8 +34,9 @@ def fetch_document() -> dict[str, Any]:
         document: dict[str, Any] = import_string(provider)()
         return document
     from smart360.http import ServiceClient
+    from smart360.registry import IDENTITY_SERVICE
 
-    client = ServiceClient("auth", timeout=3.0)
+    client = ServiceClient(IDENTITY_SERVICE, timeout=3.0)
     try:
         response = client.get(".well-known/jwks.json")
         response.raise_for_status()
@@ -56,7 +57,7 @@ def _load(document: dict[str, Any]) -> dict[str, Any]:
 
 def _cache_get() -> dict[str, Any] | None:
     try:
-        return cache.get(CACHE_KEY)  # type: ignore[no-any-return]
+        return cache.get(CACHE_KEY)
     except Exception:  # Redis down: verification must not depend on it
         return None
 

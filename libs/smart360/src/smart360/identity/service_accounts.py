@@ -15,6 +15,7 @@ from django.conf import settings
 
 from smart360 import env
 from smart360.http import ServiceClient, ServiceUnavailable
+from smart360.registry import IDENTITY_SERVICE
 
 _lock = threading.Lock()
 _cached: dict[str, Any] = {"token": "", "expires": 0.0}
@@ -25,7 +26,7 @@ def service_token() -> str:
     with _lock:
         if _cached["token"] and time.time() < _cached["expires"] - MARGIN_SECONDS:
             return str(_cached["token"])
-        client = ServiceClient("auth")
+        client = ServiceClient(IDENTITY_SERVICE)
         try:
             response = client.post(
                 "api/v1/token/",

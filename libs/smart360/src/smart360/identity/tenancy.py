@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from smart360.identity.principal import Principal
 
 
-class TenantScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
+class TenantScopedQuerySet(models.QuerySet):
     def for_tenant(self, tenant_id: uuid.UUID | str) -> TenantScopedQuerySet:
         return self.filter(tenant_id=tenant_id)
 

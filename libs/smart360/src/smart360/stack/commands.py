@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from smart360.demo import DemoError
 from smart360.stack import control, status
 from smart360.stack.layout import Stack
 from smart360.stack.system import StackError
@@ -43,7 +44,8 @@ def up() -> None:
     stack = Stack.from_env()
     try:
         rows = control.up(stack, _say)
-    except StackError as exc:
+        control.seed_demo(stack, _say)
+    except (StackError, DemoError) as exc:
         raise _fail(exc) from exc
     print_table(stack, rows)
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from smart360.registry import Service
+from smart360.registry import IDENTITY_SERVICE, Service
 from smart360.stack import configs, haproxy, pgbouncer, postgres, redis_server, status
 from smart360.stack.layout import Stack
 from smart360.stack.supervisor import Supervisor
@@ -48,6 +48,21 @@ def migrate(stack: Stack, say: Say, services: list[Service] | None = None) -> No
             if result.returncode != 0:
                 raise StackError(f"migrations of {name} failed:\n{result.stderr[-2000:]}")
     say(f"migrated  {len(targets)} databases")
+    _service_accounts(stack)
+
+
+def _service_accounts(stack: Stack) -> None:
+    """Every service's account in auth, with the secret the stack hands that service."""
+    if IDENTITY_SERVICE not in stack.registry.services:
+        return
+    svc = stack.registry.service(IDENTITY_SERVICE)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "service_accounts"],
+        cwd=stack.registry.root / "services" / svc.name, env=stack.service_env(svc, "migrate"),
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    if result.returncode != 0:
+        raise StackError(f"creating service accounts failed:\n{result.stderr[-2000:]}")
 
 
 def wait_healthy(stack: Stack, timeout: float = 240) -> list[status.ProcessStatus]:
@@ -74,6 +89,15 @@ def up(stack: Stack, say: Say) -> list[status.ProcessStatus]:
     rows = wait_healthy(stack)
     say(f"all healthy in {time.monotonic() - started:.1f}s")
     return rows
+
+
+def seed_demo(stack: Stack, say: Say) -> dict[str, str]:
+    """The demo tenant and its admin, through the public APIs (dev only; idempotent)."""
+    from smart360.demo import seed_demo as seed
+
+    creds = seed(stack.gateway_url, maildir=stack.mail_dir)
+    say(f"demo admin: {creds['email']} / {creds['password']} (tenant {creds['tenant']})")
+    return creds
 
 
 def down(stack: Stack, say: Say) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from smart360.registry import Registry, Service, load
+from smart360.registry import IDENTITY_SERVICE, Registry, Service, load
 
 FALLBACK_DB_HOME = Path("/var/tmp/smart360")  # noqa: S108 - root-owned, per-checkout subfolders
 
@@ -94,6 +94,7 @@ class Stack:
         else:
             stored = {}
         wanted = {f"db:{s.db_role}" for s in self.registry.services.values()}
+        wanted |= {f"client:{s.name}" for s in self.registry.services.values()}
         wanted |= {"django_secret_key", "pgbouncer_admin"}
         missing = wanted - set(stored)
         if missing:
@@ -108,6 +109,13 @@ class Stack:
 
     # -- the environment of one service process -------------------------------------------
     def service_env(self, svc: Service, role: str) -> dict[str, str]:
+        env = self._common_env(svc, role)
+        if svc.name == IDENTITY_SERVICE:  # auth knows every service account's secret
+            env.update({f"SMART360_SERVICE_SECRET_{s.name.upper()}": self.secrets[f"client:{s.name}"]
+                        for s in self.registry.services.values()})
+        return env
+
+    def _common_env(self, svc: Service, role: str) -> dict[str, str]:
         return {
             "DJANGO_SETTINGS_MODULE": f"{svc.package}.settings",
             "SMART360_SERVICE": svc.name,
@@ -121,6 +129,7 @@ class Stack:
             "DATABASE_HOST": "127.0.0.1",
             "DATABASE_PORT": str(self.port("pgbouncer")),
             "DATABASE_PASSWORD": self.db_password(svc),
+            "SMART360_CLIENT_SECRET": self.secrets[f"client:{svc.name}"],
             "REDIS_URL": self.redis_url,
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(self.port("smtp")),
