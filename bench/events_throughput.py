@@ -22,16 +22,19 @@ import json
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import psycopg
 from celery import Celery
 
-from smart360.registry import load
+from smart360.stack.layout import Stack
 
 
-def dsn(database: str, port: int) -> str:
-    return f"postgresql://postgres@127.0.0.1:{port}/{database}"
+def dsn(stack: Stack, database: str) -> str:
+    """The stack's superuser, over its private socket (no password: local trust)."""
+    return (f"host={stack.db_path('postgres')} port={stack.port('postgres')} dbname={database} "
+            "user=postgres")
 
 
 def insert_outbox(cx_dsn: str, count: int, tenant: uuid.UUID) -> list[str]:
@@ -83,7 +86,7 @@ def run_sql(args: argparse.Namespace, cx_dsn: str, notification_dsn: str) -> flo
 def run_api(args: argparse.Namespace, notification_dsn: str) -> float:
     from smart360.demo import seed_demo
 
-    creds = seed_demo(args.gateway)
+    creds = seed_demo(args.gateway, maildir=args.maildir)
     with httpx.Client(base_url=args.gateway, timeout=30) as http:
         access = http.post("/auth/api/v1/token/", json={
             "email": creds["email"], "password": creds["password"]}).json()["access"]
@@ -91,12 +94,16 @@ def run_api(args: argparse.Namespace, notification_dsn: str) -> float:
     since = time.time()
     started = time.monotonic()
 
-    def create(n: int) -> int:
-        with httpx.Client(base_url=args.gateway, timeout=30, headers=headers) as http:
+    # One client for every thread (httpx.Client is thread-safe): building one per request
+    # loads the CA bundle each time and made the client, not the platform, the bottleneck.
+    limits = httpx.Limits(max_connections=args.concurrency)
+    with httpx.Client(base_url=args.gateway, timeout=30, headers=headers, limits=limits) as http:
+
+        def create(n: int) -> int:
             return http.post("/cx/api/v1/consumers/", json={"name": f"bench {n}"}).status_code
 
-    with ThreadPoolExecutor(args.concurrency) as pool:
-        codes = list(pool.map(create, range(args.count)))
+        with ThreadPoolExecutor(args.concurrency) as pool:
+            codes = list(pool.map(create, range(args.count)))
     failures = len([c for c in codes if c != 201])
     if failures:
         raise SystemExit(f"{failures} of {args.count} POSTs failed")
@@ -105,7 +112,8 @@ def run_api(args: argparse.Namespace, notification_dsn: str) -> float:
 
 
 def main() -> None:
-    local = load().local
+    stack = Stack.from_env()
+    local = stack.registry.local
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", choices=["sql", "api"], default="sql")
     parser.add_argument("--count", type=int, default=20000)
@@ -113,9 +121,10 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--gateway", default=f"http://127.0.0.1:{local.port('gateway')}")
     parser.add_argument("--redis-url", default=f"redis://127.0.0.1:{local.port('redis')}/0")
-    parser.add_argument("--cx-dsn", default=dsn("smart360_cx", local.port("postgres")))
+    parser.add_argument("--cx-dsn", default=dsn(stack, stack.registry.service("cx").database))
     parser.add_argument("--notification-dsn",
-                        default=dsn("smart360_notification", local.port("postgres")))
+                        default=dsn(stack, stack.registry.service("notification").database))
+    parser.add_argument("--maildir", type=Path, default=stack.mail_dir)
     args = parser.parse_args()
     if args.mode == "sql":
         seconds = run_sql(args, args.cx_dsn, args.notification_dsn)

@@ -118,6 +118,7 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
             "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
             "EXCEPTION_HANDLER": "smart360.errors.problem_exception_handler",
             "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+            "DEFAULT_CONTENT_NEGOTIATION_CLASS": "smart360.django.negotiation.JSONOnlyNegotiation",
             "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
             "DEFAULT_PAGINATION_CLASS": "smart360.django.pagination.CursorPagination",
             "PAGE_SIZE": 50,

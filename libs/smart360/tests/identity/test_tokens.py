@@ -129,3 +129,29 @@ def test_redis_down_does_not_break_verification(api, tokens, monkeypatch):
     monkeypatch.setattr(cache, "set", down)
     jwks._keys.clear()
     assert _get(api, tokens.issue()).status_code == 200
+
+
+def test_a_verified_token_is_remembered_until_it_expires(api, tokens, monkeypatch):
+    from smart360.identity import tokens as verifier
+
+    claims = identity.claims()
+    claims.update(exp=int(time.time()) + 2)
+    token = identity.sign(claims)
+    assert _get(api, token).status_code == 200
+    decodes = []
+    real_decode = jwt.decode
+    monkeypatch.setattr(verifier.jwt, "decode", lambda *a, **k: decodes.append(1) or real_decode(*a, **k))
+    assert _get(api, token).status_code == 200
+    assert decodes == []  # no second RSA check for the same token
+    monkeypatch.setattr(verifier, "LEEWAY_SECONDS", 0)
+    verifier._verified[token] = (verifier._verified[token][0], time.time() - 1)  # its time is up
+    assert _get(api, token).status_code == 200  # verified afresh (still within exp)
+    assert decodes == [1]
+
+
+def test_a_tampered_copy_of_a_remembered_token_is_still_refused(api, tokens):
+    token = identity.sign(identity.claims())
+    assert _get(api, token).status_code == 200
+    head, payload, signature = token.split(".")
+    forged = f"{head}.{payload}.{signature[:-4]}AAAA"
+    assert _get(api, forged).status_code == 401

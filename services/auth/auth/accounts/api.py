@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from auth.accounts import selectors, services
 from auth.accounts.models import Department, Invitation, Role, User
 from smart360.django.pagination import CursorPagination
+from smart360.django.serializers import ModelSerializer
 from smart360.identity.permissions import require_roles
 from smart360.identity.tenancy import TenantScoped, tenant_of
 
@@ -38,7 +39,7 @@ class _Accepted(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class UserOut(serializers.ModelSerializer):
+class UserOut(ModelSerializer):
     roles = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     department = serializers.SlugRelatedField(slug_field="name", read_only=True)
 
@@ -133,7 +134,7 @@ class UserDetail(TenantScoped, generics.RetrieveAPIView):
         return selectors.users()
 
 
-class RoleOut(serializers.ModelSerializer):
+class RoleOut(ModelSerializer):
     permissions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -149,7 +150,7 @@ class RoleList(generics.ListAPIView):
         return selectors.roles_visible(tenant_id=tenant_of(self.request))
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "name", "created_at"]
@@ -172,7 +173,7 @@ class DepartmentList(TenantScoped, generics.ListCreateAPIView):
         serializer.save(tenant_id=self.tenant_id)
 
 
-class InvitationOut(serializers.ModelSerializer):
+class InvitationOut(ModelSerializer):
     role = serializers.SlugRelatedField(slug_field="name", read_only=True)
     department = serializers.SlugRelatedField(slug_field="name", read_only=True)
 

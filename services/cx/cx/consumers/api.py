@@ -6,19 +6,22 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cx.consumers import selectors, services
 from cx.consumers.models import Consumer
+from smart360.django.serializers import ModelSerializer
 from smart360.identity.permissions import ModulePermission
 from smart360.identity.tenancy import TenantScoped
 
 
-class ConsumerOut(serializers.ModelSerializer):
+class ConsumerOut(ModelSerializer):
     class Meta:
         model = Consumer
-        fields = ["id", "number", "name", "email", "phone", "status", "created_at"]
+        fields = list(selectors.DETAIL_FIELDS)  # the detail read returns exactly these
 
 
 class ConsumerIn(serializers.Serializer):
@@ -57,7 +60,10 @@ class ConsumerList(_Base, generics.ListAPIView):
         return Response(ConsumerOut(consumer).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["consumers"])
-class ConsumerDetail(_Base, generics.RetrieveAPIView):
-    serializer_class = ConsumerOut
-    queryset = Consumer.objects.all()
+class ConsumerDetail(_Base, APIView):
+    @extend_schema(responses=ConsumerOut, tags=["consumers"])
+    def get(self, request: Request, pk: int) -> Response:
+        consumer = selectors.consumer_detail(tenant_id=self.tenant_id, consumer_id=pk)
+        if consumer is None:  # absent, or another tenant's: the same 404
+            raise NotFound("No such consumer.")
+        return Response(consumer)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from rest_framework import generics, serializers
+from rest_framework import generics
 
 from notification.messaging.models import Delivery, Template
+from smart360.django.serializers import ModelSerializer
 from smart360.identity.tenancy import TenantScoped, tenant_of
 
 
-class DeliveryOut(serializers.ModelSerializer):
+class DeliveryOut(ModelSerializer):
     class Meta:
         model = Delivery
         fields = ["id", "event_id", "event_type", "channel", "recipient", "subject", "status",
@@ -28,7 +29,7 @@ class DeliveryDetail(TenantScoped, generics.RetrieveAPIView):
     queryset = Delivery.objects.all()
 
 
-class TemplateOut(serializers.ModelSerializer):
+class TemplateOut(ModelSerializer):
     class Meta:
         model = Template
         fields = ["id", "tenant_id", "event_type", "channel", "locale", "subject", "body",

@@ -13,11 +13,12 @@ from rest_framework.views import APIView
 
 from onboarding.organizations import selectors, services
 from onboarding.organizations.models import Organization
+from smart360.django.serializers import ModelSerializer
 from smart360.errors import ApplicationError, NotFound
 from smart360.identity.tenancy import tenant_of
 
 
-class OrganizationOut(serializers.ModelSerializer):
+class OrganizationOut(ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "name", "currency", "date_format", "timezone", "created_at"]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
 from smart360.django.models import JobRun
+from smart360.django.serializers import ModelSerializer
 from smart360.identity.permissions import IsOpsOrStaff
 
 
-class JobRunSerializer(serializers.ModelSerializer):
+class JobRunSerializer(ModelSerializer):
     class Meta:
         model = JobRun
         fields = ["name", "runs", "last_status", "last_started_at", "last_finished_at",
