@@ -71,7 +71,7 @@ class CompiledQuery:
             raise TypeError(f"expected arguments {sorted(self._sentinels)}, got {sorted(arguments)}")
         q = self._compiled()
         params = [arguments[name] if name else constant for name, constant in q.slots]
-        with connections[q.compiler.using].cursor() as cursor:
+        with connections[q.compiler.using or "default"].cursor() as cursor:
             cursor.execute(q.sql, params)
             rows: Any = cursor.fetchall()
         if q.converters:

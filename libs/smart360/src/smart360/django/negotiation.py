@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -13,9 +14,10 @@ class JSONOnlyNegotiation(DefaultContentNegotiation):
     """Every service API speaks JSON only: answer with it without parsing the Accept header
     (DRF's parser was 5 % of a one-row GET). Parsers are still chosen by Content-Type."""
 
-    def select_renderer(self, request: Request, renderers: list[BaseRenderer],
+    def select_renderer(self, request: Request, renderers: Iterable[BaseRenderer],
                         format_suffix: str | None = None) -> tuple[BaseRenderer, str]:
-        if len(renderers) != 1 or format_suffix:  # e.g. the schema view offers YAML and JSON
-            result: tuple[Any, str] = super().select_renderer(request, renderers, format_suffix)
+        offered = list(renderers)
+        if len(offered) != 1 or format_suffix:  # e.g. the schema view offers YAML and JSON
+            result: tuple[Any, str] = super().select_renderer(request, offered, format_suffix)
             return result
-        return renderers[0], renderers[0].media_type
+        return offered[0], offered[0].media_type

@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 
-class ModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ModelSerializer(serializers.ModelSerializer):
     """DRF's ModelSerializer, introspecting the model once per class, not once per instance.
 
     DRF rebuilds every field from the model's metadata each time a serializer is created:
