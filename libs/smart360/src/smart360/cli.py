@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping, Sequence
 
 import click
 
@@ -50,7 +51,7 @@ def services(as_json: bool) -> None:
     )
 
 
-def table(rows: list[dict[str, object]]) -> str:
+def table(rows: Sequence[Mapping[str, object]]) -> str:
     if not rows:
         return "(nothing)"
     headers = list(rows[0])

@@ -30,6 +30,8 @@ def print_table(stack: Stack, rows: list[status.ProcessStatus]) -> None:
          "healthy": "yes" if r.healthy else "NO", "detail": r.detail}
         for r in rows
     ]))
+    click.echo("")
+    click.echo(table(status.servers(stack)))
     click.echo("\nThrough the gateway:")
     for svc in stack.registry.services.values():
         base = f"{stack.gateway_url}{svc.prefix}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -81,3 +82,40 @@ def collect(stack: Stack) -> list[ProcessStatus]:
             if rows[index].state == "RUNNING":
                 rows[index].healthy, rows[index].detail = ok, detail
     return rows
+
+
+def servers(stack: Stack) -> list[dict[str, str]]:
+    """The servers under the app processes, each with how it answered just now."""
+    from smart360.stack import haproxy, pgbouncer, postgres, redis_server
+
+    def probe(check: Callable[[], object]) -> str:
+        try:
+            return "up" if check() else "DOWN"
+        except Exception as exc:  # a probe reports, it never raises
+            return f"DOWN ({type(exc).__name__})"
+
+    def _safe(describe: Callable[[], str]) -> str:
+        try:
+            return describe()
+        except OSError as exc:
+            return f"DOWN ({type(exc).__name__})"
+
+    def backends() -> str:
+        rows = [r for r in haproxy.servers(stack) if r["pxname"] in stack.registry.services]
+        up = sum(r["status"] == "UP" for r in rows)
+        return f"{up}/{len(rows)} web instances UP"
+
+    sup = Supervisor(stack)
+    smtp = sup.info("smtp")["statename"] if sup.is_running() else "not running"
+    return [
+        {"server": "postgres", "address": f"127.0.0.1:{stack.port('postgres')}",
+         "state": probe(lambda: postgres.is_ready(stack))},
+        {"server": "pgbouncer", "address": f"127.0.0.1:{stack.port('pgbouncer')}",
+         "state": probe(lambda: pgbouncer.is_ready(stack))},
+        {"server": "redis", "address": f"127.0.0.1:{stack.port('redis')}",
+         "state": probe(lambda: redis_server.is_ready(stack))},
+        {"server": "haproxy", "address": stack.gateway_url,
+         "state": _safe(backends) if (stack.run / "haproxy.sock").exists() else "DOWN"},
+        {"server": "smtp", "address": f"127.0.0.1:{stack.port('smtp')}",
+         "state": "up" if smtp == "RUNNING" else smtp},
+    ]
