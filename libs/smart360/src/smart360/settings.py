@@ -115,7 +115,7 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
         "LOGIN_URL": f"{svc.prefix}admin/login/",
         "DATA_UPLOAD_MAX_MEMORY_SIZE": 2 * 1024 * 1024,
         "REST_FRAMEWORK": {
-            "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+            "DEFAULT_SCHEMA_CLASS": "smart360.django.schema.AutoSchema",
             "EXCEPTION_HANDLER": "smart360.errors.problem_exception_handler",
             "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
             "DEFAULT_CONTENT_NEGOTIATION_CLASS": "smart360.django.negotiation.JSONOnlyNegotiation",

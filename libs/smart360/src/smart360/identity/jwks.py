@@ -64,7 +64,7 @@ def _cache_get() -> dict[str, Any] | None:
 
 def _cache_set(document: dict[str, Any]) -> None:
     try:
-        _cache_set(document)
+        cache.set(CACHE_KEY, document, CACHE_SECONDS)
     except Exception as exc:
         log.warning("jwks_cache_unavailable", error=str(exc))
 
