@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import click
 
 from smart360.demo import DemoError
+from smart360.registry import RegistryError
 from smart360.stack import control, status
 from smart360.stack.layout import Stack
 from smart360.stack.system import StackError
@@ -110,4 +112,20 @@ def restart(service: str) -> None:
         raise _fail(exc) from exc
 
 
-COMMANDS = [up, down, servers, status_command, logs, restart]
+@click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.argument("service")
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(service: str, args: tuple[str, ...]) -> None:
+    """`manage.py ARGS` of SERVICE against the running stack (shell, createsuperuser, ...)."""
+    stack = Stack.from_env()
+    try:
+        svc = stack.registry.service(service)
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    env = {**os.environ, **stack.service_env(svc, "manage")}
+    raise SystemExit(subprocess.call(
+        [sys.executable, "manage.py", *args], cwd=stack.registry.root / "services" / svc.name,
+        env=env))
+
+
+COMMANDS = [up, down, servers, status_command, logs, restart, manage]
