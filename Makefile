@@ -1,7 +1,7 @@
 # Thin: every target calls uv / the smart360 CLI. `make up` runs the platform; `make test` tests it.
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
-export PATH := $(HOME)/.local/bin:$(PATH)
+export PATH := $(CURDIR)/.state/tools/bin:$(HOME)/.local/bin:$(PATH)
 BIN := .venv/bin
 
 .PHONY: bootstrap up down status test lint unit e2e synth bench render clean
