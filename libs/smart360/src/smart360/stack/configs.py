@@ -117,7 +117,7 @@ backend no_route
 
 
 def _env_line(env: dict[str, str]) -> str:
-    # supervisor interpolates %(...)s in every value: escape % signs
+    # supervisor interpolates %(...)s in every value: escape % signs (commands too, below)
     return ",".join(f'{k}="{v.replace("%", "%%")}"' for k, v in env.items())
 
 
@@ -125,7 +125,7 @@ def _program(name: str, command: str, directory: Path, env: dict[str, str], stac
              stopwait: int) -> str:
     return f"""
 [program:{name}]
-command={command}
+command={command.replace("%", "%%")}
 directory={directory}
 environment={_env_line(env)}
 autostart=true
@@ -187,7 +187,7 @@ serverurl=unix://{stack.run / "supervisor.sock"}
             f"-n {svc.name}@%h --concurrency {local.worker_concurrency} "
             "--without-mingle --without-gossip --loglevel INFO",
             directory, stack.service_env(svc, "worker"), stack, 60,
-        ).replace("@%h", "@%%h"))
+        ))
         sections.append(_program(
             f"{svc.name}-beat",
             f"{bindir / 'celery'} -A smart360.celery.app beat --loglevel INFO",
