@@ -17,6 +17,7 @@ case "$command" in
       --graceful-timeout "${GUNICORN_GRACEFUL_TIMEOUT:-25}" \
       --keep-alive "${GUNICORN_KEEPALIVE:-75}" \
       --worker-tmp-dir /dev/shm \
+      --no-control-socket \
       --access-logfile - \
       "$@"
     ;;

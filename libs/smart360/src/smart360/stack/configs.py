@@ -178,7 +178,8 @@ serverurl=unix://{stack.run / "supervisor.sock"}
                 f"{bindir / 'gunicorn'} smart360.django.wsgi:application "
                 f"--bind 127.0.0.1:{stack.web_port(svc, i)} --name {name} "
                 f"--workers {local.web_workers} --threads {local.web_threads} "
-                "--worker-class gthread --keep-alive 5 --graceful-timeout 20 --timeout 60",
+                "--worker-class gthread --keep-alive 5 --graceful-timeout 20 --timeout 60 "
+                "--no-control-socket",  # its default path would be one socket for all 18
                 directory, stack.service_env(svc, "web"), stack, 30,
             ))
         sections.append(_program(
