@@ -60,6 +60,7 @@ def celery_settings(svc: Service) -> dict[str, Any]:
         "CELERY_BEAT_MAX_LOOP_INTERVAL": BEAT_MAX_LOOP_SECONDS,
         "CELERY_BEAT_SCHEDULE": {**load_schedule(svc), **relay_schedule(svc)},
         "CELERY_REDBEAT_REDIS_URL": redis_url,
+        "CELERY_REDBEAT_REDIS_OPTIONS": {"socket_timeout": 5, "retry_period": 30},
         "CELERY_REDBEAT_KEY_PREFIX": f"redbeat:{svc.name}:",
         "CELERY_REDBEAT_LOCK_KEY": f"redbeat:{svc.name}::lock",
         "CELERY_REDBEAT_LOCK_TIMEOUT": BEAT_MAX_LOOP_SECONDS * 5,
