@@ -113,17 +113,21 @@ def down(stack: Stack, say: Say) -> None:
 
 def _drain_then_restart(stack: Stack, sup: Supervisor, svc: Service, instance: int, say: Say) -> None:
     program, server = f"{svc.name}-web-{instance}", f"web{instance}"
+
+    def row() -> dict[str, str]:
+        return haproxy.server_row(stack, svc.name, server)
+
     haproxy.set_state(stack, svc.name, server, "drain")
-    # Wait for requests in flight on this instance to finish; new ones go to the others.
-    wait_until(lambda: haproxy.server_row(stack, svc.name, server)["scur"] == "0", 30,
-               f"{program} to drain")
-    sup.restart(program)
-    wait_until(lambda: haproxy.server_row(stack, svc.name, server)["check_status"] == "L7OK"
-               and haproxy.server_row(stack, svc.name, server)["status"] in ("UP", "DRAIN"),
-               60, f"{program} to pass its health check")
-    haproxy.set_state(stack, svc.name, server, "ready")
-    wait_until(lambda: haproxy.server_row(stack, svc.name, server)["status"] == "UP", 30,
-               f"{program} to be back in rotation")
+    try:
+        # Requests in flight on this instance finish; new ones go to the others.
+        wait_until(lambda: row()["scur"] == "0", 30, f"{program} to drain")
+        sup.restart(program)
+        wait_until(lambda: row()["check_status"] == "L7OK" and row()["status"] in ("UP", "DRAIN"),
+                   60, f"{program} to pass its health check")
+    finally:
+        # Even after a failed restart: back in rotation as soon as its checks pass again.
+        haproxy.set_state(stack, svc.name, server, "ready")
+    wait_until(lambda: row()["status"] == "UP", 30, f"{program} to be back in rotation")
     say(f"restarted {program}")
 
 
