@@ -30,52 +30,8 @@ os.environ.setdefault("SMART360_PORT_OFFSET", "5000")
 
 import httpx  # noqa: E402
 
-from smart360.stack import control  # noqa: E402
+from smart360.stack import control, memory  # noqa: E402
 from smart360.stack.layout import Stack  # noqa: E402
-from smart360.stack.supervisor import Supervisor  # noqa: E402
-from smart360.stack.system import read_pid  # noqa: E402
-
-
-def pss_mb(pid: int) -> float:
-    try:
-        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0.0
-    match = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
-    return int(match.group(1)) / 1024 if match else 0.0
-
-
-def descendants(pid: int) -> list[int]:
-    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True).stdout
-    children: dict[int, list[int]] = {}
-    for line in out.splitlines():
-        p, pp = map(int, line.split())
-        children.setdefault(pp, []).append(p)
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, []))
-    return found
-
-
-def memory(stack: Stack) -> dict[str, float]:
-    sup_pid = read_pid(stack.run / "supervisord.pid") or 0
-    by_role: dict[str, float] = {"web": 0.0, "worker": 0.0, "beat": 0.0, "other": 0.0}
-    for info in Supervisor(stack).processes():
-        role = info["name"].split("-")[1] if "-" in info["name"] else "other"
-        by_role[role if role in by_role else "other"] += sum(map(pss_mb, descendants(info["pid"])))
-    servers = 0.0
-    for pidfile in (stack.run / "redis.pid", stack.run / "haproxy.pid",
-                    stack.db_path("pgbouncer", "pgbouncer.pid"),
-                    stack.db_path("postgres", "data", "postmaster.pid")):
-        pid = read_pid(pidfile)
-        if pid:
-            servers += sum(map(pss_mb, descendants(pid)))
-    by_role["supervisord"] = pss_mb(sup_pid)
-    by_role["servers"] = servers
-    by_role["total"] = sum(by_role.values())
-    return {k: round(v, 1) for k, v in by_role.items()}
 
 
 def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> dict[str, float]:
@@ -140,7 +96,7 @@ def main() -> None:
     control.up(stack, lambda m: None)
     warm = time.monotonic() - started
     time.sleep(5)
-    mem = memory(stack)
+    mem = memory.usage(stack)
 
     bare_url = f"{stack.gateway_url}/cx/api/v1/ping/"
     db_url, headers = one_row_target(stack)

@@ -11,7 +11,7 @@ import click
 
 from smart360.demo import DemoError
 from smart360.registry import RegistryError
-from smart360.stack import control, status
+from smart360.stack import control, memory, status
 from smart360.stack.layout import Stack
 from smart360.stack.system import StackError
 
@@ -38,7 +38,10 @@ def print_table(stack: Stack, rows: list[status.ProcessStatus]) -> None:
     for svc in stack.registry.services.values():
         base = f"{stack.gateway_url}{svc.prefix}"
         click.echo(f"  {svc.name:<13} {base}api/docs/   {base}admin/   {base}readyz")
-    click.echo(f"\nHAProxy stats  http://127.0.0.1:{stack.port('haproxy_stats')}/stats"
+    used, budget = memory.usage(stack)["total"], stack.registry.local.memory_budget_mb
+    click.echo(f"\nMemory         {used:,.0f} MB PSS of a {budget:,} MB budget"
+               + ("  ** OVER BUDGET **" if used > budget else ""))
+    click.echo(f"HAProxy stats  http://127.0.0.1:{stack.port('haproxy_stats')}/stats"
                f"\nLogs           smart360 logs NAME [-f]   ({stack.logs})")
 
 

@@ -1,0 +1,60 @@
+"""Memory of the local stack (PSS: shared pages are not counted twice), against its budget."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from smart360.stack.layout import Stack
+from smart360.stack.supervisor import Supervisor
+from smart360.stack.system import read_pid
+
+
+def pss_mb(pid: int) -> float:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0.0
+    match = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+def _children() -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        found.setdefault(parent, []).append(int(entry))
+    return found
+
+
+def tree_mb(pid: int, children: dict[int, list[int]]) -> float:
+    """PSS of a process and all its descendants (gunicorn and Celery workers fork)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += pss_mb(current)
+        todo.extend(children.get(current, []))
+    return total
+
+
+def usage(stack: Stack) -> dict[str, float]:
+    """MB by role (web, worker, beat), servers, supervisord and total."""
+    children = _children()
+    by_role = {"web": 0.0, "worker": 0.0, "beat": 0.0, "other": 0.0}
+    for info in Supervisor(stack).processes():
+        role = info["name"].split("-")[1] if "-" in info["name"] else "other"
+        by_role[role if role in by_role else "other"] += tree_mb(info["pid"], children)
+    pidfiles = (stack.run / "redis.pid", stack.run / "haproxy.pid",
+                stack.db_path("pgbouncer", "pgbouncer.pid"),
+                stack.db_path("postgres", "data", "postmaster.pid"))
+    by_role["servers"] = sum(tree_mb(pid, children) for f in pidfiles if (pid := read_pid(f)))
+    by_role["supervisord"] = pss_mb(read_pid(stack.run / "supervisord.pid") or 0)
+    by_role["total"] = sum(by_role.values())
+    return {k: round(v, 1) for k, v in by_role.items()}
