@@ -48,9 +48,12 @@ def relay_batch(*, limit: int = BATCH_SIZE) -> int:
         if not rows:
             return 0
         by_queue: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        queues = {event_type: [s.queue for s in registry.subscribers(event_type)]
+                  for event_type in {row.type for row in rows}}
         for row in rows:
-            for svc in registry.subscribers(row.type):
-                by_queue[svc.queue].append(row.envelope().to_dict())
+            envelope = row.envelope().to_dict()  # built once, sent to every subscriber
+            for queue in queues[row.type]:
+                by_queue[queue].append(envelope)
         for queue, envelopes in by_queue.items():
             send(queue, envelopes)
         OutboxEvent.objects.filter(pk__in=[r.pk for r in rows]).update(sent_at=timezone.now())
