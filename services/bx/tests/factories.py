@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 import factory
 
 from bx.billing.models import BillRun, BillSchedule
+from smart360.testing.factories import TenantOwnedFactory
 
-TENANT = uuid.UUID("00000000-0000-0000-0000-0000000000a1")
 
-
-class BillScheduleFactory(factory.django.DjangoModelFactory):
+class BillScheduleFactory(TenantOwnedFactory):
     class Meta:
         model = BillSchedule
 
-    tenant_id = TENANT
     cycle_name = factory.Sequence(lambda n: f"Monthly cycle {n}")
     utility_service = "electricity"
     period_months = 1
     next_run_on = date(2025, 3, 1)
 
 
-class BillRunFactory(factory.django.DjangoModelFactory):
+class BillRunFactory(TenantOwnedFactory):
     class Meta:
         model = BillRun
 

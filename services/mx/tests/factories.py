@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 import factory
 
 from mx.readings.models import ReadCycle
+from smart360.testing.factories import TenantOwnedFactory
 
-TENANT = uuid.UUID("00000000-0000-0000-0000-0000000000a1")
 
-
-class ReadCycleFactory(factory.django.DjangoModelFactory):
+class ReadCycleFactory(TenantOwnedFactory):
     class Meta:
         model = ReadCycle
 
-    tenant_id = TENANT
     name = factory.Sequence(lambda n: f"Cycle {n}")
     area_ref = factory.Sequence(lambda n: f"AREA-{n:03d}")
     utility_service = "water"

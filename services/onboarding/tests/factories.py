@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 import factory
 
 from onboarding.tariffs.models import Tariff, TariffVersion
+from smart360.testing.factories import TenantOwnedFactory
 
-TENANT = uuid.UUID("00000000-0000-0000-0000-0000000000a1")
 
-
-class TariffFactory(factory.django.DjangoModelFactory):
+class TariffFactory(TenantOwnedFactory):
     class Meta:
         model = Tariff
 
-    tenant_id = TENANT
     code = factory.Sequence(lambda n: f"TRF-{n:04d}")
     name = factory.Sequence(lambda n: f"Residential {n}")
     utility_service = "electricity"
     kind = Tariff.Kind.SLAB
 
 
-class TariffVersionFactory(factory.django.DjangoModelFactory):
+class TariffVersionFactory(TenantOwnedFactory):
     class Meta:
         model = TariffVersion
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 
 from rx.collections.models import Receivable
+from smart360.testing.factories import TenantOwnedFactory
 
-TENANT = uuid.UUID("00000000-0000-0000-0000-0000000000a1")
 
-
-class ReceivableFactory(factory.django.DjangoModelFactory):
+class ReceivableFactory(TenantOwnedFactory):
     class Meta:
         model = Receivable
 
-    tenant_id = TENANT
     account_number = factory.Sequence(lambda n: f"ACC-{n:06d}")
     bill_ref = factory.Sequence(lambda n: f"BILL-{n:07d}")
     due_on = date(2025, 3, 1)

@@ -1,25 +1,24 @@
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
-from tests.factories import TENANT, ReceivableFactory
+from tests.factories import ReceivableFactory
 
 from rx.collections.models import Receivable
 from rx.collections.selectors import collection_rate
 from rx.collections.services import receivables_refresh_risk
 from rx.collections.tasks import refresh_aging
 from smart360.django.models import JobRun
+from smart360.testing.factories import OTHER_TENANT, TENANT
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2025, 6, 30)
 NOW = datetime(2025, 6, 30, 2, 0, tzinfo=UTC)
 R = Receivable.Risk
-OTHER_TENANT = uuid.UUID("00000000-0000-0000-0000-0000000000b2")
 
 
 def refresh() -> int:

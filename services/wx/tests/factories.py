@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 import factory
 
+from smart360.testing.factories import TenantOwnedFactory
 from wx.workorders.models import WorkOrder
 
-TENANT = uuid.UUID("00000000-0000-0000-0000-0000000000a1")
 
-
-class WorkOrderFactory(factory.django.DjangoModelFactory):
+class WorkOrderFactory(TenantOwnedFactory):
     class Meta:
         model = WorkOrder
 
-    tenant_id = TENANT
     number = factory.Sequence(lambda n: f"WO-{n:06d}")
     kind = WorkOrder.Kind.INSTALLATION
     status = WorkOrder.Status.CREATED
