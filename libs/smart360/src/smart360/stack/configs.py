@@ -16,6 +16,14 @@ def web_programs(stack: Stack, svc: Service) -> list[str]:
     return [f"{svc.name}-web-{i}" for i in range(stack.registry.local.web_instances)]
 
 
+def program_role(program: str) -> tuple[str, str]:
+    """(service, role) of a program name built here; ("", program) for helpers such as smtp."""
+    if "-" not in program:
+        return "", program
+    service, role = program.split("-", 2)[:2]
+    return service, role
+
+
 def program_names(stack: Stack) -> list[str]:
     names = ["smtp"]
     for svc in stack.registry.services.values():

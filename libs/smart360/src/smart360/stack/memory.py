@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 
+from smart360.stack.configs import program_role
 from smart360.stack.layout import Stack
 from smart360.stack.supervisor import Supervisor
 from smart360.stack.system import read_pid
@@ -49,7 +50,7 @@ def usage(stack: Stack) -> dict[str, float]:
     children = _children()
     by_role = {"web": 0.0, "worker": 0.0, "beat": 0.0, "other": 0.0}
     for info in Supervisor(stack).processes():
-        role = info["name"].split("-")[1] if "-" in info["name"] else "other"
+        role = program_role(info["name"])[1]
         by_role[role if role in by_role else "other"] += tree_mb(info["pid"], children)
     pidfiles = (stack.run / "redis.pid", stack.run / "haproxy.pid",
                 stack.db_path("pgbouncer", "pgbouncer.pid"),

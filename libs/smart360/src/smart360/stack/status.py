@@ -13,6 +13,7 @@ import httpx
 import redis
 
 from smart360.celery import heartbeat
+from smart360.stack.configs import program_role
 from smart360.stack.layout import Stack
 from smart360.stack.supervisor import Supervisor
 
@@ -30,11 +31,6 @@ class ProcessStatus:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _role(program: str) -> tuple[str, str]:
-    service, role = program.split("-", 2)[:2]
-    return service, role
 
 
 def _web_health(url: str) -> tuple[bool, str]:
@@ -58,9 +54,9 @@ def collect(stack: Stack) -> list[ProcessStatus]:
     rows: list[ProcessStatus] = []
     web_checks: dict[int, str] = {}
     for info in sup.processes():
-        if info["name"] == "smtp":
+        service, role = program_role(info["name"])
+        if not service:  # a helper (smtp), not one of a service's processes
             continue
-        service, role = _role(info["name"])
         svc = stack.registry.service(service)
         row = ProcessStatus(service, role, info["name"], int(info["pid"]), info["statename"],
                             False, info["statename"].lower())
