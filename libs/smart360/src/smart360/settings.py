@@ -113,6 +113,18 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
         "WHITENOISE_USE_FINDERS": True,  # serve app static without collectstatic in dev/test
         "WHITENOISE_AUTOREFRESH": debug,
         "LOGIN_URL": f"{svc.prefix}admin/login/",
+        # Argon2 for every password (each service's admin users too); PBKDF2 only verifies old
+        # hashes, which are upgraded at the next login.
+        "PASSWORD_HASHERS": [
+            "django.contrib.auth.hashers.Argon2PasswordHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ],
+        # Mail goes to a real SMTP server: the dev server of the local stack, a provider in prod.
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": env.optional("EMAIL_HOST", "127.0.0.1"),
+        "EMAIL_PORT": env.integer("EMAIL_PORT", 1025),
+        "EMAIL_TIMEOUT": 10,
+        "DEFAULT_FROM_EMAIL": env.optional("DEFAULT_FROM_EMAIL", "Smart360 <no-reply@smart360.dev>"),
         "DATA_UPLOAD_MAX_MEMORY_SIZE": 2 * 1024 * 1024,
         "REST_FRAMEWORK": {
             "DEFAULT_SCHEMA_CLASS": "smart360.django.schema.AutoSchema",

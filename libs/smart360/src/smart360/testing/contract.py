@@ -114,6 +114,12 @@ def test_whoami_needs_a_token_and_echoes_its_identity(api, prefix, tokens):
     assert body["roles"] == ["admin", "clerk"]
 
 
+def test_passwords_are_hashed_with_argon2():
+    from django.contrib.auth.hashers import make_password
+
+    assert make_password("correct horse battery staple").startswith("argon2$")
+
+
 # -- fuzzing every operation the OpenAPI schema declares (schemathesis) ---------------------------
 
 
