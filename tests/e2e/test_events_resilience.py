@@ -78,7 +78,7 @@ def test_an_event_relayed_twice_is_handled_once(stack, http):
 
     envelope = {"id": delivery["event_id"], "type": "cx.consumer.created", "version": 1,
                 "tenant": admin.tenant, "occurred_at": "2024-01-01T00:00:00+00:00",
-                "request_id": "e2e-replay",
+                "request_id": "e2e-replay", "source": "cx",
                 "payload": {"consumer_id": consumer["id"], "number": consumer["number"],
                             "name": "Rita", "email": address, "locale": "en"}}
     app = stack.celery("cx")

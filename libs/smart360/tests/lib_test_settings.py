@@ -10,7 +10,6 @@ from smart360.settings import service_settings
 # Declared for type checkers (django-stubs reads names, not globals().update()).
 SMART360_SERVICE: str
 SMART360_ROLE: str
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]]
 
-globals().update(service_settings("demo", apps=[]))
+globals().update(service_settings("demo", apps=["demoapp"]))
 ROOT_URLCONF = "lib_test_urls"

@@ -16,10 +16,3 @@ SMART360_JWKS_PROVIDER = "auth.tokens.keys.jwks_document"
 SMART360_PUBLIC_URL = env.optional(
     "SMART360_PUBLIC_URL", env.optional("SMART360_GATEWAY_URL", "http://127.0.0.1:8000")
 )
-REST_FRAMEWORK = {
-    **REST_FRAMEWORK,  # noqa: F821 (from service_settings)
-    "DEFAULT_THROTTLE_RATES": {
-        "login": env.optional("AUTH_LOGIN_RATE", "30/min"),
-        "anon_mail": env.optional("AUTH_MAIL_RATE", "10/min"),
-    },
-}

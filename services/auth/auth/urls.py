@@ -2,7 +2,7 @@ from django.urls import path
 
 from auth.accounts import api as accounts
 from auth.tokens import api as tokens
-from smart360.django.urls import handler400, handler404, handler500, service_urlpatterns
+from smart360.api.urls import handler400, handler404, handler500, service_urlpatterns
 
 __all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
 

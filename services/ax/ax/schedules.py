@@ -1,14 +1,11 @@
-"""Every scheduled job of ax, in one place. Crontab only (intervals drift and reset on
-restart); every entry expires, so a backlog after an outage is dropped rather than replayed.
-"""
+"""What beat runs for ax. Each job declares its own crontab (and `expires`) with @job;
+this list is the schedule."""
 
-from celery.schedules import crontab
+from __future__ import annotations
 
-BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+from ax.assets import tasks
+
+JOBS = [
     # Contract ends are whole days: once a day, early, so reminders are out by office hours.
-    "ax.flag_expiring_contracts": {
-        "task": "ax.flag_expiring_contracts",
-        "schedule": crontab(minute=0, hour=5),
-        "options": {"expires": 3600},
-    },
-}
+    tasks.flag_expiring_contracts,
+]

@@ -1,15 +1,12 @@
-"""Every scheduled job of bx, in one place. Crontab only (intervals drift and reset on
-restart); every entry expires, so a backlog after an outage is dropped rather than replayed.
-"""
+"""What beat runs for bx. Each job declares its own crontab (and `expires`) with @job;
+this list is the schedule."""
 
-from celery.schedules import crontab
+from __future__ import annotations
 
-BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+from bx.billing import tasks
+
+JOBS = [
     # Hourly, after onboarding's 00:05 tariff activation: a missed tick costs at most an hour,
     # and a schedule that fell behind catches up one period per tick.
-    "bx.fire_scheduled_bill_runs": {
-        "task": "bx.fire_scheduled_bill_runs",
-        "schedule": crontab(minute=30),
-        "options": {"expires": 3000},
-    },
-}
+    tasks.fire_scheduled_bill_runs,
+]

@@ -1,13 +1,10 @@
-"""Every scheduled job of cx, in one place. Crontab only (intervals drift and reset on
-restart); every entry expires, so a backlog after an outage is dropped rather than replayed.
-"""
+"""What beat runs for cx. Each job declares its own crontab (and `expires`) with @job;
+this list is the schedule."""
 
-from celery.schedules import crontab
+from __future__ import annotations
 
-BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "cx.sweep_sla_breaches": {
-        "task": "cx.sweep_sla_breaches",
-        "schedule": crontab(minute="*/5"),
-        "options": {"expires": 240},
-    },
-}
+from cx.consumers import tasks
+
+JOBS = [
+    tasks.sweep_sla_breaches,
+]

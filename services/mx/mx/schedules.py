@@ -1,14 +1,11 @@
-"""Every scheduled job of mx, in one place. Crontab only (intervals drift and reset on
-restart); every entry expires, so a backlog after an outage is dropped rather than replayed.
-"""
+"""What beat runs for mx. Each job declares its own crontab (and `expires`) with @job;
+this list is the schedule."""
 
-from celery.schedules import crontab
+from __future__ import annotations
 
-BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+from mx.readings import tasks
+
+JOBS = [
     # Due dates are whole days; hourly so a missed tick is made good within the hour.
-    "mx.mark_overdue_read_cycles": {
-        "task": "mx.mark_overdue_read_cycles",
-        "schedule": crontab(minute=15),
-        "options": {"expires": 3000},
-    },
-}
+    tasks.mark_overdue_read_cycles,
+]

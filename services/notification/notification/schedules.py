@@ -1,13 +1,11 @@
-"""Every scheduled job of notification, in one place. Crontab only (intervals drift and reset on
-restart); every entry expires, so a backlog after an outage is dropped rather than replayed.
-"""
+"""What beat runs for notification. Each job declares its own crontab (and `expires`) with @job;
+this list is the schedule."""
 
-from celery.schedules import crontab
+from __future__ import annotations
 
-BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "notification.retry_failed_deliveries": {
-        "task": "notification.retry_failed_deliveries",
-        "schedule": crontab(),  # every minute: backoff is per delivery (next_attempt_at)
-        "options": {"expires": 50},
-    },
-}
+from notification.messaging import tasks
+
+JOBS = [
+    # Every minute: backoff is per delivery (next_attempt_at).
+    tasks.retry_failed_deliveries,
+]

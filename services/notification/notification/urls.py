@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from smart360.django.urls import handler400, handler404, handler500, service_urlpatterns
+from smart360.api.urls import handler400, handler404, handler500, service_urlpatterns
 
 __all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
 

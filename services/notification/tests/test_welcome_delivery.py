@@ -12,8 +12,11 @@ from django.utils import timezone
 from notification.messaging import services
 from notification.messaging.models import Delivery
 from notification.messaging.tasks import retry_failed_deliveries
-from smart360.events import Envelope
+from smart360.contracts.auth import UserSignedUp
+from smart360.contracts.cx import ConsumerCreated
+from smart360.events.models import InboxEvent
 from smart360.events.tasks import deliver
+from smart360.testing.events import envelope_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +29,7 @@ def _on_commit_now(monkeypatch):
 def consumer_created(tenant, **payload) -> dict:
     body = {"consumer_id": 7, "number": "CUST-1", "name": "Rita", "email": "rita@example.com",
             "locale": "en", **payload}
-    return Envelope(str(uuid.uuid4()), "cx.consumer.created", 1, str(tenant),
-                    timezone.now().isoformat(), "rid", body).to_dict()
+    return envelope_of(ConsumerCreated(**body), tenant_id=tenant)
 
 
 def test_consumer_created_sends_one_welcome_mail_even_if_redelivered(mailoutbox):
@@ -53,11 +55,12 @@ def test_locale_picks_the_template_and_falls_back_to_english(mailoutbox):
 
 def test_no_email_or_no_template_means_no_delivery(mailoutbox):
     deliver.apply(args=[[consumer_created(uuid.uuid4(), email="")]])
-    signed_up = Envelope(str(uuid.uuid4()), "auth.user.signed_up", 1, None,
-                         timezone.now().isoformat(), "", {"email": "a@b.test"}).to_dict()
-    deliver.apply(args=[[signed_up]])
+    signed_up = envelope_of(UserSignedUp(user_id=uuid.uuid4(), email="a@b.test", name="A"),
+                            tenant_id=None)
+    deliver.apply(args=[[signed_up]])  # not subscribed here: parked, not silently "handled"
     assert not mailoutbox
     assert not Delivery.objects.exists()
+    assert InboxEvent.objects.get(pk=signed_up["id"]).status == "dead"
 
 
 def test_smtp_failure_retries_with_backoff_then_dead_letters(monkeypatch, mailoutbox):

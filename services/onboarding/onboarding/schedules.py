@@ -1,14 +1,11 @@
-"""Every scheduled job of onboarding, in one place. Crontab only (intervals drift and reset on
-restart); every entry expires, so a backlog after an outage is dropped rather than replayed.
-"""
+"""What beat runs for onboarding. Each job declares its own crontab (and `expires`) with @job;
+this list is the schedule."""
 
-from celery.schedules import crontab
+from __future__ import annotations
 
-BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    # Effective dates are whole days (UTC): shortly after midnight, well before the first bill run.
-    "onboarding.activate_tariff_versions": {
-        "task": "onboarding.activate_tariff_versions",
-        "schedule": crontab(minute=5, hour=0),
-        "options": {"expires": 3600},
-    },
-}
+from onboarding.tariffs import tasks
+
+JOBS = [
+    # Effective dates are whole days: shortly after midnight, well before the first bill run.
+    tasks.activate_tariff_versions,
+]

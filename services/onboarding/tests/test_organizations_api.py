@@ -30,7 +30,7 @@ def test_a_tenantless_user_creates_the_organization_and_the_event_is_in_the_outb
 
 def test_a_member_of_a_tenant_cannot_create_another(api, tokens):
     api.credentials(HTTP_AUTHORIZATION=tokens.bearer(tenant=uuid.uuid4()))
-    assert api.post(URL, {"name": "X"}, format="json").status_code == 400
+    assert api.post(URL, {"name": "X"}, format="json").status_code == 409
 
 
 def test_own_organization_is_visible_and_another_tenants_is_404(api, tokens):

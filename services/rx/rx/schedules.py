@@ -1,14 +1,11 @@
-"""Every scheduled job of rx, in one place. Crontab only (intervals drift and reset on
-restart); every entry expires, so a backlog after an outage is dropped rather than replayed.
-"""
+"""What beat runs for rx. Each job declares its own crontab (and `expires`) with @job;
+this list is the schedule."""
 
-from celery.schedules import crontab
+from __future__ import annotations
 
-BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+from rx.collections import tasks
+
+JOBS = [
     # Nightly, off-peak; the dunning run reads the grades this leaves behind.
-    "rx.refresh_aging": {
-        "task": "rx.refresh_aging",
-        "schedule": crontab(minute=0, hour=2),
-        "options": {"expires": 3 * 3600},
-    },
-}
+    tasks.refresh_aging,
+]

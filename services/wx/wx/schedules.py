@@ -1,14 +1,11 @@
-"""Every scheduled job of wx, in one place. Crontab only (intervals drift and reset on
-restart); every entry expires, so a backlog after an outage is dropped rather than replayed.
-"""
+"""What beat runs for wx. Each job declares its own crontab (and `expires`) with @job;
+this list is the schedule."""
 
-from celery.schedules import crontab
+from __future__ import annotations
 
-BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+from wx.workorders import tasks
+
+JOBS = [
     # SLAs are counted in hours: five minutes late is the most a breach goes unnoticed.
-    "wx.monitor_work_order_sla": {
-        "task": "wx.monitor_work_order_sla",
-        "schedule": crontab(minute="*/5"),
-        "options": {"expires": 240},
-    },
-}
+    tasks.monitor_work_order_sla,
+]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping, Sequence
 
 import click
 
 from smart360.registry import RegistryError, load
+from smart360.text import table
 
 
 @click.group()
@@ -51,32 +51,23 @@ def services(as_json: bool) -> None:
     )
 
 
-def table(rows: Sequence[Mapping[str, object]]) -> str:
-    if not rows:
-        return "(nothing)"
-    headers = list(rows[0])
-    widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in headers]
-    lines = ["  ".join(h.upper().ljust(w) for h, w in zip(headers, widths, strict=True))]
-    for r in rows:
-        lines.append("  ".join(str(r[h]).ljust(w) for h, w in zip(headers, widths, strict=True)))
-    return "\n".join(line.rstrip() for line in lines)
-
-
 @main.command("new-service")
 @click.argument("name")
 @click.option("--description", default="", help="One line: what the service owns.")
-def new_service(name: str, description: str) -> None:
+@click.option("--module", default="records", show_default=True,
+              help="Its first app and permission module (plural: records, meters, ...).")
+def new_service(name: str, description: str, module: str) -> None:
     """Scaffold a new service: a registry entry plus services/NAME/ in the shared pattern."""
     from smart360 import scaffold
 
     try:
-        written = scaffold.new_service(load(), name, description or f"The {name} service")
+        written = scaffold.new_service(load(), name, description or f"The {name} service", module)
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from exc
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f"added [services.{name}] to services.toml; next: uv sync --all-packages, "
-               f"then give it a Django app and a scheduled job")
+               f"make test --only {name}, then grow services/{name}/{name}/{module}/")
 
 
 def run() -> None:
@@ -91,6 +82,10 @@ def run() -> None:
 from smart360.stack.commands import COMMANDS as _stack_commands  # noqa: E402
 
 for _command in _stack_commands:
+    main.add_command(_command)
+from smart360.stack.operations import COMMANDS as _ops_commands  # noqa: E402
+
+for _command in _ops_commands:
     main.add_command(_command)
 from smart360.mail.cli import mail as _mail  # noqa: E402
 

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 
 
 def service_name() -> str:
     """The service this process belongs to (its registry name)."""
     return str(settings.__getattr__("SMART360_SERVICE"))
-
-
-def beat_schedule() -> dict[str, dict[str, Any]]:
-    schedule: dict[str, dict[str, Any]] = settings.__getattr__("CELERY_BEAT_SCHEDULE")
-    return schedule

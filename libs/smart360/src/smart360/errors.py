@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions, status
@@ -35,16 +35,46 @@ class ApplicationError(Exception):
         self.extra = extra or {}
 
 
+class ValidationFailed(ApplicationError):
+    """Bad input found past the serializer (a rule across fields or rows): 400 with field errors.
+
+    `errors` maps a field path (`slabs[1].up_to`) to its message.
+    """
+
+    code = "invalid"
+    title = "Invalid input"
+
+    def __init__(self, detail: str, *, errors: dict[str, str] | None = None, code: str | None = None):
+        listed = [{"field": f, "message": m} for f, m in (errors or {}).items()]
+        super().__init__(detail, code=code, extra={"errors": listed} if listed else None)
+
+
+class PermissionDenied(ApplicationError):
+    status = status.HTTP_403_FORBIDDEN
+    code = "permission_denied"
+    title = "Permission denied"
+
+
 class NotFound(ApplicationError):
+    """Absent, or another tenant's: the same answer, so tenants cannot probe each other."""
+
     status = status.HTTP_404_NOT_FOUND
     code = "not_found"
     title = "Not found"
 
 
 class Conflict(ApplicationError):
+    """The request clashes with the current state: a duplicate, or an illegal transition."""
+
     status = status.HTTP_409_CONFLICT
     code = "conflict"
     title = "Conflict with the current state"
+
+
+class IdempotencyKeyReused(ApplicationError):
+    status = status.HTTP_422_UNPROCESSABLE_ENTITY
+    code = "idempotency_key_reused"
+    title = "Idempotency-Key reused with a different request"
 
 
 def problem(
@@ -93,7 +123,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    elif isinstance(exc, PermissionDenied):
+    elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 
     response = exception_handler(exc, context)

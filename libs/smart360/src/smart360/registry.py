@@ -20,6 +20,8 @@ REGISTRY_FILE = "services.toml"
 IDENTITY_SERVICE = "auth"  # issues tokens and the JWKS; every other service verifies locally
 _NAME = re.compile(r"^[a-z][a-z0-9]{1,19}$")
 _EVENT = re.compile(r"^[a-z0-9]+\.[a-z_]+\.[a-z_]+$")
+_MODULE = re.compile(r"^[a-z][a-z_]{1,39}$")
+ACTIONS = ("read", "write")
 
 
 class RegistryError(ValueError):
@@ -66,6 +68,7 @@ class Service:
     publishes: tuple[str, ...]
     subscribes: tuple[str, ...]
     roles: dict[Role, RoleSpec] = field(hash=False, compare=False)
+    modules: tuple[str, ...] = ()  # permission modules: `<service>.<module>.read|write`
 
     @property
     def queue(self) -> str:
@@ -84,6 +87,9 @@ class Service:
     def package(self) -> str:
         """The service's top-level Python package (its Django project)."""
         return self.name
+
+    def permission_codes(self) -> list[str]:
+        return [f"{self.name}.{m}.{a}" for m in self.modules for a in ACTIONS]
 
     def web(self) -> RoleSpec:
         return self.roles["web"]
@@ -156,6 +162,10 @@ class Registry:
     cluster: Cluster
     local: LocalStack
     services: dict[str, Service]
+    # Role name -> permission patterns. Tenant roles are what a tenant admin may assign;
+    # platform roles (ops, service) never are.
+    tenant_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    platform_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -171,6 +181,15 @@ class Registry:
 
     def subscribers(self, event_type: str) -> list[Service]:
         return [s for s in self.services.values() if event_type in s.subscribes]
+
+    def publisher(self, event_type: str) -> Service | None:
+        return next((s for s in self.services.values() if event_type in s.publishes), None)
+
+    def event_types(self) -> list[str]:
+        return [e for s in self.services.values() for e in s.publishes]
+
+    def permission_codes(self) -> list[str]:
+        return [c for s in self.services.values() for c in s.permission_codes()]
 
 
 def _role_spec(role: Role, defaults: dict[str, Any], override: dict[str, Any]) -> RoleSpec:
@@ -198,7 +217,11 @@ def _service(name: str, data: dict[str, Any], defaults: dict[str, Any]) -> Servi
         publishes=tuple(data.get("publishes", [])),
         subscribes=tuple(data.get("subscribes", [])),
         roles=roles,
+        modules=tuple(data.get("modules", [])),
     )
+    for module in svc.modules:
+        if not _MODULE.match(module):
+            raise RegistryError(f"{name}: module {module!r} must be 2-40 lowercase letters or _")
     if svc.prefix != f"/{name}/":
         raise RegistryError(f"{name}: prefix must be /{name}/ (the ALB routes by it unrewritten)")
     for event in svc.publishes + svc.subscribes:
@@ -228,12 +251,56 @@ def parse(path: Path, port_offset: int = 0) -> Registry:
         ),
         local=LocalStack(**data["local"], port_offset=port_offset),
         services=services,
+        tenant_roles=_roles(data, "tenant"),
+        platform_roles=_roles(data, "platform"),
     )
     _check_consistency(registry)
     return registry
 
 
+def _roles(data: dict[str, Any], kind: str) -> dict[str, tuple[str, ...]]:
+    return {name: tuple(grants) for name, grants in data.get("roles", {}).get(kind, {}).items()}
+
+
+def grant_parts(pattern: str) -> tuple[str, str, str]:
+    """A grant as (service, module, action), `*` matching anything: `*`, `cx.*`, `cx.consumers.*`,
+    `*.read`, `cx.*.read` or a plain code `cx.consumers.write`."""
+    parts = pattern.split(".")
+    if parts == ["*"]:
+        return ("*", "*", "*")
+    if len(parts) == 2 and parts[0] == "*":
+        return ("*", "*", parts[1])
+    if len(parts) == 2 and parts[1] == "*":
+        return (parts[0], "*", "*")
+    if len(parts) == 3:
+        return (parts[0], parts[1], parts[2])
+    raise RegistryError(f"grant {pattern!r} is not *, svc.*, svc.module.*, *.action or a code")
+
+
+def grants(pattern: str, code: str) -> bool:
+    """Does a grant pattern cover a permission code (`cx.consumers.read`)?"""
+    try:
+        wanted = grant_parts(pattern)
+    except RegistryError:
+        return False
+    return all(w in ("*", c) for w, c in zip(wanted, code.split("."), strict=False))
+
+
+def _check_grant(registry: Registry, role: str, pattern: str) -> None:
+    service, module, action = grant_parts(pattern)
+    known = service == "*" or (service in registry.services and (
+        module == "*" or module in registry.services[service].modules))
+    if action not in ("*", *ACTIONS) or not known:
+        raise RegistryError(f"role {role}: grant {pattern!r} names no known service/module/action")
+
+
 def _check_consistency(registry: Registry) -> None:
+    for role, grants in {**registry.tenant_roles, **registry.platform_roles}.items():
+        for pattern in grants:
+            _check_grant(registry, role, pattern)
+    both = set(registry.tenant_roles) & set(registry.platform_roles)
+    if both:
+        raise RegistryError(f"roles {sorted(both)} are both tenant and platform roles")
     published = {e for s in registry.services.values() for e in s.publishes}
     for svc in registry.services.values():
         orphans = set(svc.subscribes) - published

@@ -28,8 +28,10 @@ PLATFORM_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "smart360.django.apps.PlatformConfig",
+    "smart360.django.apps.PlatformConfig",  # job runs, idempotency keys
+    "smart360.jobs.apps.JobsConfig",
     "smart360.events.apps.EventsConfig",  # outbox + inbox tables in every service database
+    "smart360.domain.apps.DomainConfig",  # tenant profile, ID formats, number sequences
 ]
 
 MIDDLEWARE = [
@@ -127,13 +129,11 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
         "DEFAULT_FROM_EMAIL": env.optional("DEFAULT_FROM_EMAIL", "Smart360 <no-reply@smart360.dev>"),
         "DATA_UPLOAD_MAX_MEMORY_SIZE": 2 * 1024 * 1024,
         "REST_FRAMEWORK": {
-            "DEFAULT_SCHEMA_CLASS": "smart360.django.schema.AutoSchema",
+            "DEFAULT_SCHEMA_CLASS": "smart360.api.schema.AutoSchema",
             "EXCEPTION_HANDLER": "smart360.errors.problem_exception_handler",
             "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
             "DEFAULT_CONTENT_NEGOTIATION_CLASS": "smart360.django.negotiation.JSONOnlyNegotiation",
             "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-            "DEFAULT_PAGINATION_CLASS": "smart360.django.pagination.CursorPagination",
-            "PAGE_SIZE": 50,
             # Domain APIs need a valid token (verified locally against auth's JWKS); probes,
             # ping, schema and docs are plain or AllowAny views.
             "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -141,6 +141,14 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
             ],
             "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
             "UNAUTHENTICATED_USER": None,
+            # Public views (no token) are throttled per client address by their scope.
+            "DEFAULT_THROTTLE_RATES": {
+                "anon": env.optional("THROTTLE_ANON_RATE", "60/min"),
+                "login": env.optional("AUTH_LOGIN_RATE", "30/min"),  # password guessing
+                "anon_mail": env.optional("AUTH_MAIL_RATE", "10/min"),  # each sends a mail
+                "token_link": env.optional("AUTH_LINK_RATE", "60/min"),  # links from those mails
+                "refresh": env.optional("AUTH_REFRESH_RATE", "120/min"),
+            },
         },
         "SPECTACULAR_SETTINGS": {
             "TITLE": f"Smart360 {service}",
@@ -148,6 +156,10 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
             "VERSION": "v1",
             "SCHEMA_PATH_PREFIX": f"{svc.prefix}api/v1",
             "SERVE_INCLUDE_SCHEMA": False,
+            # Request and response shapes apart: a request says what it refuses (minLength).
+            "COMPONENT_SPLIT_REQUEST": True,
+            "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                                     "smart360.api.schema.problem_media_type"],
             "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
             "SERVE_AUTHENTICATION": [],
             "SWAGGER_UI_DIST": "SIDECAR",

@@ -22,6 +22,12 @@ def principal(**kwargs) -> Principal:
         ({"bx.*"}, "cx.consumers.write", False),
         ({"*"}, "rx.payments.write", True),
         (set(), "cx.consumers.read", False),
+        ({"*.read"}, "mx.readings.read", True),
+        ({"*.read"}, "mx.readings.write", False),
+        ({"cx.*.read"}, "cx.applications.read", True),
+        ({"cx.consumers.*"}, "cx.consumers.write", True),
+        ({"cx.consumers.*"}, "cx.applications.write", False),
+        ({"nonsense.pattern.with.dots"}, "cx.consumers.read", False),
     ],
 )
 def test_permission_codes_and_wildcards(granted, asked, allowed):

@@ -42,8 +42,8 @@ def test_overrides_apply_to_one_service_only(real):
 
 
 def test_every_subscribed_event_has_a_publisher_and_subscribers_resolve(real):
-    assert [s.name for s in real.subscribers("cx.connection.activated")] == ["mx", "bx", "rx",
-                                                                              "notification"]
+    assert [s.name for s in real.subscribers("cx.consumer.created")] == ["notification"]
+    assert real.publisher("cx.consumer.created").name == "cx"
     assert real.subscribers("no.such.event") == []
 
 
@@ -58,8 +58,10 @@ def _write(tmp_path: Path, text: str) -> Path:
     (('local_port = 8130', 'local_port = 8121'), "overlap across web instances"),
     (('database = "smart360_cx"', 'database = "smart360_mx"'), "share database"),
     (('prefix = "/cx/"', 'prefix = "/consumers/"'), "prefix must be /cx/"),
-    (('publishes = ["bx.bill.issued"]', 'publishes = ["rx.bill.issued"]'), "only publish its own"),
-    (('"onboarding.category.created"]', '"onboarding.nothing.happened"]'), "unpublished events"),
+    (('publishes = ["cx.consumer.created"]', 'publishes = ["rx.consumer.created"]'),
+     "only publish its own"),
+    (('subscribes = ["cx.consumer.created"]', 'subscribes = ["cx.nothing.happened"]'),
+     "unpublished events"),
     (("concurrency = 2\n", "concurrency = 2\nthreads = 9\n"), "unknown worker setting"),
 ])
 def test_inconsistent_registries_are_refused(tmp_path, change, message):
@@ -80,3 +82,23 @@ def test_port_offset_shifts_every_local_port(real):
     cx = shifted.service("cx")
     assert shifted.local.port("gateway") == real.local.port("gateway") + 10000
     assert shifted.local.web_port(cx, 1) == cx.local_port + 1 + 10000
+
+
+def test_permission_modules_and_roles_come_from_the_registry(real):
+    assert "cx.consumers.write" in real.permission_codes()
+    assert set(real.tenant_roles) >= {"admin", "clerk", "viewer", "technician"}
+    assert set(real.platform_roles) == {"ops", "service"}
+
+
+@pytest.mark.parametrize(("grant", "problem"), [
+    ('clerk = ["cx.nope.*"]', "names no known"),
+    ('clerk = ["zz.*"]', "names no known"),
+    ('clerk = ["cx.consumers.delete"]', "names no known"),
+    ('clerk = ["cx.consumers"]', "is not *"),
+])
+def test_a_role_granting_an_unknown_module_is_refused(tmp_path, grant, problem):
+    text = REAL.read_text().replace('clerk = ["*.read", "cx.*", "rx.*", "notification.messages.*"]',
+                                    grant)
+    (tmp_path / "services.toml").write_text(text)
+    with pytest.raises(RegistryError, match=problem):
+        parse(tmp_path / "services.toml")

@@ -30,8 +30,12 @@ def test_new_service_adds_a_registry_entry_and_a_project(repo):
     assert (gx.database, gx.db_role, gx.queue) == ("smart360_gx", "svc_gx", "gx")
     names = {p.relative_to(repo / "services" / "gx").as_posix() for p in written}
     assert {"manage.py", "pyproject.toml", "gx/settings.py", "gx/urls.py", "gx/schedules.py",
-            "tests/test_platform_contract.py"} <= names
-    assert 'service_settings("gx", apps=[])' in (repo / "services/gx/gx/settings.py").read_text()
+            "gx/records/models.py", "gx/records/services.py", "gx/records/selectors.py",
+            "gx/records/api.py", "gx/records/urls.py", "gx/records/handlers.py",
+            "gx/records/tasks.py", "gx/records/migrations/0001_initial.py",
+            "tests/test_records_api.py", "tests/test_platform_contract.py"} <= names
+    assert gx.modules == ("records",)
+    assert 'apps=["gx.records"]' in (repo / "services/gx/gx/settings.py").read_text()
 
 
 def test_the_scaffolded_project_passes_django_checks(repo):
@@ -40,10 +44,20 @@ def test_the_scaffolded_project_passes_django_checks(repo):
            "DJANGO_SETTINGS_MODULE": "gx.settings", "PYTHONPATH": str(repo / "services" / "gx"),
            "DJANGO_SECRET_KEY": "x", "DATABASE_HOST": "127.0.0.1", "DATABASE_PASSWORD": "x",
            "REDIS_URL": "redis://127.0.0.1:1/0"}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=repo / "services" / "gx",
-                            env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "no issues" in result.stdout
+    def manage(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=repo / "services" / "gx",
+                              env=env, capture_output=True, text=True, timeout=120)
+
+    checked = manage("check")
+    assert checked.returncode == 0, checked.stderr
+    assert "no issues" in checked.stdout
+    # The hand-written first migration is what the models say (no drift to start with).
+    drift = manage("makemigrations", "--check", "--dry-run")
+    assert drift.returncode == 0, drift.stdout + drift.stderr
+    # Its API is on the toolkit, schema and all.
+    schema = manage("spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json")
+    assert schema.returncode == 0, schema.stderr
+    assert "/gx/api/v1/records/{id}/activate/" in schema.stdout
 
 
 @pytest.mark.parametrize("name", ["cx", "Bad", "x", "has-dash"])
@@ -61,3 +75,17 @@ def test_the_nine_services_still_match_the_scaffold():
         assert f'service_urlpatterns("{svc.name}"' in urls
         manage = (REPO / "services" / svc.name / "manage.py").read_text()
         assert f'manage("{svc.name}.settings")' in manage
+
+
+@pytest.mark.skipif("DATABASE_PASSWORD" not in os.environ, reason="needs the test stack's database")
+def test_the_scaffolded_service_passes_its_own_tests_and_the_platform_contract(repo):
+    """A new service starts green: its example app's tests and the whole platform contract."""
+    scaffold.new_service(parse(repo / "services.toml"), "gx", "Gas extras", module="meters")
+    env = {**os.environ, "SMART360_REGISTRY": str(repo / "services.toml"),
+           "DJANGO_SETTINGS_MODULE": "gx.settings", "PYTHONPATH": str(repo / "services" / "gx"),
+           "SMART360_SERVICE": "gx", "DATABASE_NAME": "smart360_gx"}
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             "--create-db", "-x"], cwd=repo / "services" / "gx", env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout

@@ -2,189 +2,193 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
-from rest_framework.permissions import AllowAny
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 
 from auth.accounts import selectors, services
-from auth.accounts.models import Department, Invitation, Role, User
-from smart360.django.pagination import CursorPagination
-from smart360.django.serializers import ModelSerializer
-from smart360.identity.permissions import require_roles
-from smart360.identity.tenancy import TenantScoped, tenant_of
+from auth.accounts.models import User
+from smart360.api import PublicView, TenantListView, TenantView
+from smart360.errors import NotFound
 
 
-class _Public(APIView):
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "anon_mail"
+def password() -> serializers.CharField:
+    return serializers.CharField(min_length=10, max_length=256, trim_whitespace=False)
 
 
-class _Token(serializers.Serializer):
-    token = serializers.CharField(max_length=200)
+
+PASSWORD_RULES = ("the password is too common, all digits, or too like the name or email",)
 
 
-class _Email(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
-
-
-class _Accepted(serializers.Serializer):
+class Accepted(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class UserOut(ModelSerializer):
-    roles = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
-    department = serializers.SlugRelatedField(slug_field="name", read_only=True)
+class UserOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    name = serializers.CharField()
+    tenant_id = serializers.UUIDField(allow_null=True)
+    roles: serializers.Field = serializers.StringRelatedField(many=True)  # role names
+    department = serializers.CharField(source="department.name", allow_null=True)
+    email_verified_at = serializers.DateTimeField(allow_null=True)
+    is_active = serializers.BooleanField()
+    date_joined = serializers.DateTimeField()
 
-    class Meta:
-        model = User
-        fields = ["id", "email", "name", "tenant_id", "roles", "department", "email_verified_at",
-                  "is_active", "date_joined"]
 
+# -- public: no token ----------------------------------------------------------------------
+class SignUp(PublicView):
+    throttle_scope = "anon_mail"
+    rules = PASSWORD_RULES
+    post_status = 201
+    Output = UserOutput
 
-class SignUp(_Public):
     class Input(serializers.Serializer):
         email = serializers.EmailField(max_length=254)
-        password = serializers.CharField(max_length=256, trim_whitespace=False)
+        password = password()
         name = serializers.CharField(max_length=150)
 
-    @extend_schema(request=Input, responses={201: UserOut}, tags=["accounts"])
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = services.user_sign_up(**data.validated_data)
-        return Response(UserOut(user).data, status=status.HTTP_201_CREATED)
+        return self.respond(services.user_sign_up(**self.input()))
 
 
-class VerifyEmail(_Public):
-    throttle_classes: list[type] = []
+class VerifyEmail(PublicView):
+    """GET is the link in the mail; POST the same for API clients."""
 
-    @extend_schema(parameters=[OpenApiParameter("token", str, required=True)],
-                   responses=_Accepted, tags=["accounts"])
+    throttle_scope = "token_link"
+    Output = Accepted
+
+    class Input(serializers.Serializer):
+        token = serializers.CharField(max_length=200)
+
+    Filters = Input  # GET ?token=
+
     def get(self, request: Request) -> Response:
-        """The link in the mail."""
-        return self._verify(request.query_params)
+        return self._verify(self.filters().get("token", ""))
 
-    @extend_schema(request=_Token, responses=_Accepted, tags=["accounts"])
     def post(self, request: Request) -> Response:
-        return self._verify(request.data)
+        return self._verify(self.input()["token"])
 
-    def _verify(self, raw: Any) -> Response:
-        data = _Token(data=raw)
-        data.is_valid(raise_exception=True)
-        user = services.email_verify(token=data.validated_data["token"])
-        return Response({"detail": f"{user.email} is verified; you can log in."})
+    def _verify(self, token: str) -> Response:
+        user = services.email_verify(token=token)
+        return self.respond({"detail": f"{user.email} is verified; you can log in."})
 
 
-class ResendVerification(_Public):
-    @extend_schema(request=_Email, responses={202: _Accepted}, tags=["accounts"])
+class ResendVerification(PublicView):
+    throttle_scope = "anon_mail"
+    post_status = 202
+    Output = Accepted
+
+    class Input(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+
     def post(self, request: Request) -> Response:
-        data = _Email(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.verification_resend(email=data.validated_data["email"])
-        return Response({"detail": "If the address needs verifying, a mail is on its way."},
-                        status=status.HTTP_202_ACCEPTED)
+        services.verification_resend(**self.input())
+        return self.respond({"detail": "If the address needs verifying, a mail is on its way."})
 
 
-class PasswordReset(_Public):
-    @extend_schema(request=_Email, responses={202: _Accepted}, tags=["accounts"])
+class PasswordReset(PublicView):
+    throttle_scope = "anon_mail"
+    post_status = 202
+    Output = Accepted
+
+    class Input(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+
     def post(self, request: Request) -> Response:
-        data = _Email(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.password_reset_request(email=data.validated_data["email"])
-        return Response({"detail": "If the address has an account, a reset mail is on its way."},
-                        status=status.HTTP_202_ACCEPTED)
+        services.password_reset_request(**self.input())
+        return self.respond({"detail": "If the address has an account, a reset mail is on its way."})
 
 
-class PasswordResetConfirm(_Public):
-    class Input(_Token):
-        password = serializers.CharField(max_length=256, trim_whitespace=False)
+class PasswordResetConfirm(PublicView):
+    throttle_scope = "token_link"
+    rules = PASSWORD_RULES
+    Output = Accepted
 
-    @extend_schema(request=Input, responses=_Accepted, tags=["accounts"])
+    class Input(serializers.Serializer):
+        token = serializers.CharField(max_length=200)
+        password = password()
+
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.password_reset_confirm(**data.validated_data)
-        return Response({"detail": "Password changed; every session was logged out."})
+        services.password_reset_confirm(**self.input())
+        return self.respond({"detail": "Password changed; every session was logged out."})
 
 
-class _ByJoinDate(CursorPagination):
-    ordering = "-date_joined"
+class InvitationAccept(PublicView):
+    throttle_scope = "token_link"
+    rules = PASSWORD_RULES
+    post_status = 201
+    Output = UserOutput
+
+    class Input(serializers.Serializer):
+        token = serializers.CharField(max_length=200)
+        password = password()
+
+    def post(self, request: Request) -> Response:
+        return self.respond(services.invitation_accept(**self.input()))
 
 
-class UserList(TenantScoped, generics.ListAPIView):
-    serializer_class = UserOut
-    pagination_class = _ByJoinDate
+# -- a tenant's people --------------------------------------------------------------------
+class UserList(TenantListView):
+    module = "auth.users"
+    model = User
+    ordering = "email"
+    Output = UserOutput
 
-    def get_base_queryset(self) -> Any:
-        return selectors.users()
-
-
-class UserDetail(TenantScoped, generics.RetrieveAPIView):
-    serializer_class = UserOut
-
-    def get_base_queryset(self) -> Any:
-        return selectors.users()
+    def get(self, request: Request) -> Response:
+        return self.page(selectors.user_list(tenant_id=self.tenant_id))
 
 
-class RoleOut(ModelSerializer):
-    permissions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+class UserDetail(TenantView):
+    module = "auth.users"
+    Output = UserOutput
 
-    class Meta:
-        model = Role
-        fields = ["id", "name", "tenant_id", "permissions"]
-
-
-class RoleList(generics.ListAPIView):
-    serializer_class = RoleOut
-    pagination_class = None  # a handful
-
-    def get_queryset(self) -> Any:
-        return selectors.roles_visible(tenant_id=tenant_of(self.request))
+    def get(self, request: Request, pk: Any) -> Response:
+        user = selectors.user_list(tenant_id=self.tenant_id).filter(pk=pk).first()
+        if user is None:
+            raise NotFound("No such user.")
+        return self.respond(user)
 
 
-class DepartmentSerializer(ModelSerializer):
-    class Meta:
-        model = Department
-        fields = ["id", "name", "created_at"]
+class RoleList(TenantListView):
+    """The roles this tenant can give: the platform's tenant roles and its own."""
+
+    module = "auth.roles"
+    ordering = "id"
+
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        tenant_id = serializers.UUIDField(allow_null=True)
+        permissions: serializers.Field = serializers.StringRelatedField(many=True)  # codes
+
+    def get(self, request: Request) -> Response:
+        return self.page(selectors.roles_assignable(tenant_id=self.tenant_id))
 
 
-class DepartmentList(TenantScoped, generics.ListCreateAPIView):
-    serializer_class = DepartmentSerializer
-    queryset = Department.objects.all()
+class DepartmentList(TenantListView):
+    module = "auth.departments"
 
-    def get_permissions(self) -> list[Any]:
-        if self.request.method == "POST":
-            return [require_roles(Role.ADMIN)()]
-        return super().get_permissions()
+    class Input(serializers.Serializer):
+        name = serializers.CharField(max_length=100)
 
-    def perform_create(self, serializer: Any) -> None:
-        if Department.objects.for_tenant(self.tenant_id).filter(
-            name=serializer.validated_data["name"]
-        ).exists():
-            raise serializers.ValidationError({"name": "A department with this name exists."})
-        serializer.save(tenant_id=self.tenant_id)
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        created_at = serializers.DateTimeField()
 
+    def get(self, request: Request) -> Response:
+        return self.page(selectors.department_list(tenant_id=self.tenant_id))
 
-class InvitationOut(ModelSerializer):
-    role = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    department = serializers.SlugRelatedField(slug_field="name", read_only=True)
-
-    class Meta:
-        model = Invitation
-        fields = ["id", "email", "name", "role", "department", "status", "expires_at"]
+    def post(self, request: Request) -> Response:
+        return self.respond(services.department_create(tenant_id=self.tenant_id, **self.input()))
 
 
-class InvitationList(TenantScoped, generics.ListAPIView):
-    serializer_class = InvitationOut
-    queryset = Invitation.objects.select_related("role", "department").order_by("-created_at")
+class InvitationList(TenantListView):
+    module = "auth.invitations"
 
     class Input(serializers.Serializer):
         email = serializers.EmailField(max_length=254)
@@ -192,30 +196,19 @@ class InvitationList(TenantScoped, generics.ListAPIView):
         role = serializers.CharField(max_length=60)
         department = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
-    def get_permissions(self) -> list[Any]:
-        if self.request.method == "POST":
-            return [require_roles(Role.ADMIN)()]
-        return super().get_permissions()
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        email = serializers.EmailField()
+        name = serializers.CharField()
+        role = serializers.CharField(source="role.name")
+        department = serializers.CharField(source="department.name", allow_null=True)
+        status = serializers.CharField()
+        expires_at = serializers.DateTimeField()
 
-    @extend_schema(request=Input, responses={201: InvitationOut}, tags=["accounts"])
+    def get(self, request: Request) -> Response:
+        return self.page(selectors.invitation_list(tenant_id=self.tenant_id))
+
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
         invitation = services.invitation_create(
-            tenant_id=self.tenant_id, invited_by=request.user.subject, **data.validated_data
-        )
-        return Response(InvitationOut(invitation).data, status=status.HTTP_201_CREATED)
-
-
-class InvitationAccept(_Public):
-    throttle_classes: list[type] = []
-
-    class Input(_Token):
-        password = serializers.CharField(max_length=256, trim_whitespace=False)
-
-    @extend_schema(request=Input, responses={201: UserOut}, tags=["accounts"])
-    def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = services.invitation_accept(**data.validated_data)
-        return Response(UserOut(user).data, status=status.HTTP_201_CREATED)
+            tenant_id=self.tenant_id, invited_by=uuid.UUID(self.principal.subject), **self.input())
+        return self.respond(invitation)

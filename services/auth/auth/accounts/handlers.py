@@ -1,13 +1,13 @@
-"""Events auth subscribes to (registered with the library's inbox)."""
+"""Events auth subscribes to."""
 
 from __future__ import annotations
 
 from auth.accounts import services
-from smart360.events import Envelope, subscriber
+from smart360.contracts.onboarding import OrganizationCreated
+from smart360.events.inbox import Received, subscriber
 
 
-@subscriber("onboarding.organization.created")
-def make_creator_tenant_admin(envelope: Envelope) -> None:
-    assert envelope.tenant_id is not None, "an organization event carries its tenant"
-    services.tenant_admin_assign(user_id=envelope.payload["created_by"],
-                                 tenant_id=envelope.tenant_id)
+@subscriber(OrganizationCreated)
+def make_creator_tenant_admin(received: Received[OrganizationCreated]) -> None:
+    org = received.event
+    services.tenant_admin_assign(user_id=str(org.created_by), tenant_id=org.organization_id)

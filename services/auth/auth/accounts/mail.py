@@ -13,9 +13,7 @@ def link(path: str, token: str) -> str:
 
 
 def send_on_commit(*, to: str, subject: str, body: str) -> None:
-    from auth.accounts.tasks import send_mail
-
-    enqueue_on_commit(send_mail, to=to, subject=subject, body=body)
+    enqueue_on_commit("auth.send_mail", to=to, subject=subject, body=body)
 
 
 def verification(*, to: str, name: str, token: str) -> None:

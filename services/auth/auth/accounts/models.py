@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 
 from smart360.django.models import TenantOwned
-from smart360.identity.tenancy import TenantManager
 
 
 class Permission(models.Model):
@@ -43,7 +42,6 @@ class Role(models.Model):
 
 class Department(TenantOwned):
     name = models.CharField(max_length=100)
-    objects = TenantManager()
 
     class Meta:
         constraints = [
@@ -86,7 +84,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
     objects = UserManager()
 
     def __str__(self) -> str:
@@ -138,7 +136,6 @@ class Invitation(TenantOwned):
     token_hash = models.CharField(max_length=64, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     expires_at = models.DateTimeField(db_index=True)
-    objects = TenantManager()
 
     def __str__(self) -> str:
         return f"{self.email} ({self.status})"

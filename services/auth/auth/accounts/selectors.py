@@ -1,4 +1,4 @@
-"""Reads of accounts."""
+"""Reads of accounts (inside one tenant)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,27 @@ import uuid
 
 from django.db.models import Q, QuerySet
 
-from auth.accounts.models import Role, User
+from auth.accounts.models import Department, Invitation, Role, User
+from smart360.registry import load
 
 
-def users() -> QuerySet[User]:
-    return User.objects.prefetch_related("roles").select_related("department").order_by("email")
+def user_list(*, tenant_id: uuid.UUID) -> QuerySet[User]:
+    return (User.objects.filter(tenant_id=tenant_id).prefetch_related("roles")
+            .select_related("department"))
 
 
-def roles_visible(*, tenant_id: uuid.UUID) -> QuerySet[Role]:
-    """System roles plus the tenant's own."""
+def roles_assignable(*, tenant_id: uuid.UUID) -> QuerySet[Role]:
+    """The platform's tenant roles plus the tenant's own (never platform roles)."""
     return (
-        Role.objects.filter(Q(tenant_id__isnull=True) | Q(tenant_id=tenant_id))
-        .prefetch_related("permissions").order_by("name")
+        Role.objects.filter(Q(tenant_id__isnull=True, name__in=list(load().tenant_roles))
+                            | Q(tenant_id=tenant_id))
+        .prefetch_related("permissions")
     )
+
+
+def department_list(*, tenant_id: uuid.UUID) -> QuerySet[Department]:
+    return Department.objects.filter(tenant_id=tenant_id)
+
+
+def invitation_list(*, tenant_id: uuid.UUID) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(tenant_id=tenant_id).select_related("role", "department")

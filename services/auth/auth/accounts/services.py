@@ -6,6 +6,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,10 +14,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from auth.accounts import mail
-from auth.accounts.models import Department, Invitation, OneTimeToken, Role, User
+from auth.accounts.models import Department, Invitation, OneTimeToken, Role, ServiceAccount, User
+from auth.accounts.roles import tenant_assignable
 from auth.tokens.services import digest, user_tokens_revoke_all
-from smart360.errors import ApplicationError, Conflict
-from smart360.events import publish
+from smart360.contracts.auth import UserSignedUp
+from smart360.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from smart360.events.outbox import publish
 from smart360.logging import get_logger
 
 log = get_logger(__name__)
@@ -39,7 +42,9 @@ class Locked(ApplicationError):
     title = "Account temporarily locked"
 
 
-class TokenInvalid(ApplicationError):
+class TokenInvalid(NotFound):
+    """A link's token we do not know, or no longer honour (used, expired): nothing to act on."""
+
     code = "invalid_token"
     title = "The link is invalid or has expired"
 
@@ -81,7 +86,7 @@ def user_sign_up(*, email: str, password: str, name: str) -> User:
     user = User.objects.create_user(email, password, name=name)
     mail.verification(to=email, name=name, token=_one_time(user, OneTimeToken.Kind.VERIFY_EMAIL,
                                                             VERIFY_TTL))
-    publish("auth.user.signed_up", {"user_id": str(user.id), "email": email, "name": name}, None)
+    publish(UserSignedUp(user_id=user.id, email=email, name=name), tenant_id=None)
     return user
 
 
@@ -156,7 +161,10 @@ def invitation_create(
     role_row = Role.objects.filter(name=role, tenant_id__isnull=True).first() or \
         Role.objects.filter(name=role, tenant_id=tenant_id).first()
     if role_row is None:
-        raise ApplicationError(f"Unknown role {role!r}.", code="unknown_role")
+        raise NotFound(f"Unknown role {role!r}.", code="unknown_role")
+    if not tenant_assignable(role_row, tenant_id=tenant_id):
+        raise PermissionDenied(f"{role!r} is a platform role; a tenant cannot give it.",
+                               code="platform_role")
     if User.objects.filter(email=email).exists():
         raise Conflict("A user with this email already exists.", code="email_taken")
     dept = None
@@ -221,12 +229,15 @@ def one_time_tokens_expire(*, now: datetime) -> dict[str, int]:
 @transaction.atomic
 def service_account_ensure(*, client_id: str, secret: str, roles: list[str]) -> bool:
     """Create or re-key a service account (idempotent; the stack runs it for every service)."""
-    from django.contrib.auth.hashers import make_password
-
-    from auth.accounts.models import ServiceAccount
 
     account, created = ServiceAccount.objects.update_or_create(
         client_id=client_id, defaults={"secret_hash": make_password(secret), "is_active": True}
     )
     account.roles.set(Role.objects.filter(name__in=roles, tenant_id__isnull=True))
     return created
+
+
+def department_create(*, tenant_id: uuid.UUID, name: str) -> Department:
+    if Department.objects.filter(tenant_id=tenant_id, name=name).exists():
+        raise Conflict("A department with this name exists.", code="department_exists")
+    return Department.objects.create(tenant_id=tenant_id, name=name)

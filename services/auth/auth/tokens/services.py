@@ -19,6 +19,7 @@ from auth.tokens.models import RefreshToken
 from smart360 import env
 from smart360.errors import ApplicationError
 from smart360.identity.tokens import ISSUER
+from smart360.registry import load
 
 
 class InvalidGrant(ApplicationError):
@@ -48,13 +49,16 @@ def _sign(claims: dict[str, Any]) -> str:
 
 
 def user_claims(user: User) -> dict[str, Any]:
-    roles = list(user.roles.order_by("name").values_list("name", flat=True))
-    perms = sorted(set(user.roles.values_list("permissions__code", flat=True)) - {None})
+    granted = user.roles.all()
+    if user.tenant_id is not None:  # a tenant's user never carries a platform role
+        granted = granted.exclude(name__in=list(load().platform_roles), tenant_id__isnull=True)
+    roles = list(granted.order_by("name").values_list("name", flat=True))
+    perms = sorted(set(granted.values_list("permissions__code", flat=True)) - {None})
     return {
         "sub": str(user.id),
         "email": user.email,
         "tenant": str(user.tenant_id) if user.tenant_id else None,
-        "roles": roles + (["staff"] if user.is_staff and "staff" not in roles else []),
+        "roles": roles + (["staff"] if user.is_staff and user.tenant_id is None else []),
         "perms": perms,
         "kind": "user",
     }

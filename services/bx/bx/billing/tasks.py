@@ -1,14 +1,13 @@
 from __future__ import annotations
 
+from celery.schedules import crontab
 from django.utils import timezone
 
 from bx.billing import services
-from smart360.celery import platform_task
-from smart360.django.jobs import recorded_job
+from smart360.jobs.schedule import job
 
 
-@platform_task("bx.fire_scheduled_bill_runs")
-@recorded_job("bx.fire_scheduled_bill_runs")
+@job(crontab(minute=30))
 def fire_scheduled_bill_runs() -> dict[str, int]:
     now = timezone.now()
     return services.bill_schedules_fire_due(today=now.date(), now=now)

@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cx.consumers.models import Consumer, ServiceRequest
+from smart360.contracts.cx import ConsumerCreated
 from smart360.errors import Conflict
-from smart360.events import publish
+from smart360.events.outbox import publish
 
 
 def service_requests_flag_sla_breaches(*, now: datetime) -> int:
@@ -40,12 +41,9 @@ def consumer_create(
                     tenant_id=tenant_id, name=name, email=email, phone=phone,
                     number=number or _generated_number(),
                 )
-                publish(
-                    "cx.consumer.created",
-                    {"consumer_id": consumer.pk, "number": consumer.number, "name": name,
-                     "email": email, "phone": phone, "locale": locale},
-                    tenant_id=tenant_id,
-                )
+                publish(ConsumerCreated(consumer_id=consumer.pk, number=consumer.number, name=name,
+                                        email=email, phone=phone, locale=locale),
+                        tenant_id=tenant_id)
                 return consumer
         except IntegrityError as exc:
             if number or attempt == 2:

@@ -1,47 +1,70 @@
-"""Delivery log and templates (read-only for now), tenant-scoped."""
+"""Delivery log and templates, tenant-scoped."""
 
 from __future__ import annotations
 
-from typing import Any
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from django.db.models import Q
-from rest_framework import generics
-
-from notification.messaging.models import Delivery, Template
-from smart360.django.serializers import ModelSerializer
-from smart360.identity.tenancy import TenantScoped, tenant_of
-
-
-class DeliveryOut(ModelSerializer):
-    class Meta:
-        model = Delivery
-        fields = ["id", "event_id", "event_type", "channel", "recipient", "subject", "status",
-                  "attempts", "next_attempt_at", "last_error", "sent_at", "created_at"]
+from notification.messaging import selectors
+from notification.messaging.models import Channel, Delivery
+from smart360.api import TenantListView, TenantView
+from smart360.errors import NotFound
 
 
-class DeliveryList(TenantScoped, generics.ListAPIView):
-    serializer_class = DeliveryOut
-    queryset = Delivery.objects.all()
+class DeliveryOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    event_id = serializers.UUIDField()
+    event_type = serializers.CharField()
+    channel = serializers.ChoiceField(Channel.choices)
+    recipient = serializers.CharField()
+    subject = serializers.CharField()
+    status = serializers.ChoiceField(Delivery.Status.choices)
+    attempts = serializers.IntegerField()
+    next_attempt_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
 
 
-class DeliveryDetail(TenantScoped, generics.RetrieveAPIView):
-    serializer_class = DeliveryOut
-    queryset = Delivery.objects.all()
+class DeliveryList(TenantListView):
+    module = "notification.deliveries"
+    Output = DeliveryOutput
+
+    class Filters(serializers.Serializer):
+        recipient = serializers.CharField(required=False, max_length=254)
+        status = serializers.ChoiceField(Delivery.Status.choices, required=False)
+        event_type = serializers.CharField(required=False, max_length=100)
+
+    def get(self, request: Request) -> Response:
+        return self.page(selectors.delivery_list(tenant_id=self.tenant_id, **self.filters()))
 
 
-class TemplateOut(ModelSerializer):
-    class Meta:
-        model = Template
-        fields = ["id", "tenant_id", "event_type", "channel", "locale", "subject", "body",
-                  "is_active"]
+class DeliveryDetail(TenantView):
+    module = "notification.deliveries"
+    Output = DeliveryOutput
+
+    def get(self, request: Request, pk: int) -> Response:
+        delivery = selectors.delivery_list(tenant_id=self.tenant_id).filter(pk=pk).first()
+        if delivery is None:
+            raise NotFound("No such delivery.")
+        return self.respond(delivery)
 
 
-class TemplateList(generics.ListAPIView):
-    serializer_class = TemplateOut
-    pagination_class = None  # a handful per tenant
+class TemplateList(TenantListView):
+    """The templates this tenant sends with: its own, and the platform's it has not replaced."""
 
-    def get_queryset(self) -> Any:
-        tenant = tenant_of(self.request)
-        return Template.objects.filter(Q(tenant_id__isnull=True) | Q(tenant_id=tenant)).order_by(
-            "event_type", "channel", "locale"
-        )
+    module = "notification.templates"
+
+    class Output(serializers.Serializer):
+        id = serializers.IntegerField()
+        tenant_id = serializers.UUIDField(allow_null=True)
+        event_type = serializers.CharField()
+        channel = serializers.ChoiceField(Channel.choices)
+        locale = serializers.CharField()
+        subject = serializers.CharField()
+        body = serializers.CharField()
+        is_active = serializers.BooleanField()
+
+    def get(self, request: Request) -> Response:
+        return self.page(selectors.template_list(tenant_id=self.tenant_id))

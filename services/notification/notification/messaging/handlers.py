@@ -1,15 +1,12 @@
-"""Every event notification subscribes to (services.toml) may have templates to send."""
+"""Events notification turns into messages."""
 
 from __future__ import annotations
 
 from notification.messaging import services
-from smart360.events import Envelope, subscriber
-from smart360.registry import load
+from smart360.contracts.cx import ConsumerCreated
+from smart360.events.inbox import Received, subscriber
 
 
-def notify(envelope: Envelope) -> None:
-    services.deliveries_create_for_event(envelope=envelope)
-
-
-for _event_type in load().service("notification").subscribes:
-    subscriber(_event_type)(notify)
+@subscriber(ConsumerCreated)
+def welcome(received: Received[ConsumerCreated]) -> None:
+    services.deliveries_create_for_event(received=received)

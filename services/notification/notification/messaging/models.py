@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import Q
 
 from smart360.django.models import TenantOwned
-from smart360.identity.tenancy import TenantManager
 
 
 class Channel(models.TextChoices):
@@ -57,7 +56,6 @@ class Delivery(TenantOwned):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    objects = TenantManager()
 
     class Meta:
         constraints = [

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from notification.messaging.models import Channel, Delivery, Template
 from smart360.celery.tasks import enqueue_on_commit
-from smart360.events import Envelope
+from smart360.contracts import Event
+from smart360.events.inbox import Received
 from smart360.logging import get_logger
 
 log = get_logger(__name__)
@@ -38,30 +39,30 @@ def render(text: str, payload: dict[str, object]) -> str:
     return _engine.from_string(text).render(Context(payload))
 
 
-def deliveries_create_for_event(*, envelope: Envelope) -> list[Delivery]:
+def deliveries_create_for_event(*, received: Received[Event]) -> list[Delivery]:
     """Runs in the inbox transaction: rows and their send tasks commit with the event id."""
-    recipient = str(envelope.payload.get("email") or "")
+    payload = received.event.payload()
+    event_type = received.event.type
+    recipient = str(payload.get("email") or "")
     if not recipient:
-        log.info("notification_no_recipient", event_id=envelope.id, type=envelope.type)
+        log.info("notification_no_recipient", event_id=received.id, type=event_type)
         return []
-    locale = str(envelope.payload.get("locale") or "en")
-    template = template_for(tenant_id=envelope.tenant_id, event_type=envelope.type,
+    locale = str(payload.get("locale") or "en")
+    template = template_for(tenant_id=received.tenant_id, event_type=event_type,
                             channel=Channel.EMAIL, locale=locale)
     if template is None:
-        log.info("notification_no_template", event_id=envelope.id, type=envelope.type)
+        log.info("notification_no_template", event_id=received.id, type=event_type)
         return []
-    context = {**envelope.payload, "event": envelope.to_dict()}
+    context = {**payload, "event": {"id": received.id, "type": event_type}}
     delivery, created = Delivery.objects.get_or_create(
-        event_id=envelope.id, channel=Channel.EMAIL, recipient=recipient,
-        defaults={"tenant_id": envelope.tenant_id or uuid.UUID(int=0),
-                  "event_type": envelope.type,
+        event_id=received.id, channel=Channel.EMAIL, recipient=recipient,
+        defaults={"tenant_id": received.tenant_id or uuid.UUID(int=0),
+                  "event_type": event_type,
                   "subject": render(template.subject, context)[:200],
                   "body": render(template.body, context)},
     )
     if created:
-        from notification.messaging.tasks import send_delivery
-
-        enqueue_on_commit(send_delivery, delivery.pk)
+        enqueue_on_commit("notification.send_delivery", delivery.pk)
     return [delivery]
 
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from celery.schedules import crontab
 from django.utils import timezone
 
 from notification.messaging import services
-from smart360.celery import platform_task
-from smart360.django.jobs import recorded_job
+from smart360.celery.tasks import platform_task
+from smart360.jobs.schedule import job
 
 
 @platform_task("notification.send_delivery", expires=24 * 3600)
@@ -12,8 +13,7 @@ def send_delivery(delivery_id: int) -> str:
     return services.delivery_send(delivery_id=delivery_id)
 
 
-@platform_task("notification.retry_failed_deliveries")
-@recorded_job("notification.retry_failed_deliveries")
+@job(crontab())
 def retry_failed_deliveries() -> dict[str, int]:
     due = services.deliveries_due_for_retry(now=timezone.now())
     for delivery_id in due:

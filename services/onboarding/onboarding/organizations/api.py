@@ -1,70 +1,68 @@
-"""Organizations API: create (the first step of onboarding) and read one's own."""
+"""Organizations API: create one's own (the first step of onboarding) and read it."""
 
 from __future__ import annotations
 
 import uuid
 import zoneinfo
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from onboarding.organizations import selectors, services
-from onboarding.organizations.models import Organization
-from smart360.django.serializers import ModelSerializer
-from smart360.errors import ApplicationError, NotFound
-from smart360.identity.tenancy import tenant_of
+from smart360.api import SignedInView, TenantView
+from smart360.errors import Conflict, NotFound
 
 
-class OrganizationOut(ModelSerializer):
-    class Meta:
-        model = Organization
-        fields = ["id", "name", "currency", "date_format", "timezone", "created_at"]
+class OrganizationOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    currency = serializers.CharField()
+    date_format = serializers.CharField()
+    timezone = serializers.CharField()
+    created_at = serializers.DateTimeField()
 
 
-class OrganizationIn(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    currency = serializers.RegexField(r"^[A-Za-z]{3}$", default="USD",
-                                      error_messages={"invalid": "Use an ISO 4217 code."})
-    date_format = serializers.ChoiceField(["YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY"],
-                                          default="YYYY-MM-DD")
-    timezone = serializers.CharField(max_length=64, default="UTC")
+class OrganizationCreate(SignedInView):
+    """A signed-up user creates their utility; they become its admin (a refreshed token then
+    carries the new tenant)."""
 
-    def validate_timezone(self, value: str) -> str:
-        if value not in zoneinfo.available_timezones():
-            raise serializers.ValidationError("Unknown time zone.")
-        return value
+    post_status = 201
+    Output = OrganizationOutput
 
+    class Input(serializers.Serializer):
+        name = serializers.CharField(max_length=200)
+        currency = serializers.RegexField(r"^[A-Za-z]{3}$", default="USD",
+                                          error_messages={"invalid": "Use an ISO 4217 code."})
+        date_format = serializers.ChoiceField(["YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY"],
+                                              default="YYYY-MM-DD")
+        timezone = serializers.ChoiceField(sorted(zoneinfo.available_timezones()), default="UTC")
 
-class OrganizationList(APIView):
-    @extend_schema(request=OrganizationIn, responses={201: OrganizationOut},
-                   tags=["organizations"])
     def post(self, request: Request) -> Response:
-        if request.user.tenant_id is not None:
-            raise ApplicationError("You already belong to an organization.",
-                                   code="organization_exists")
-        data = OrganizationIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        org = services.organization_create(created_by=uuid.UUID(request.user.subject),
-                                           **data.validated_data)
-        return Response(OrganizationOut(org).data, status=status.HTTP_201_CREATED)
+        if self.principal.tenant_id is not None:
+            raise Conflict("You already belong to an organization.", code="organization_exists")
+        org = services.organization_create(created_by=uuid.UUID(self.principal.subject),
+                                           **self.input())
+        return self.respond(org)
 
 
-class OrganizationCurrent(APIView):
-    @extend_schema(responses=OrganizationOut, tags=["organizations"])
+class OrganizationCurrent(TenantView):
+    module = "onboarding.organization"
+    Output = OrganizationOutput
+
     def get(self, request: Request) -> Response:
-        org = selectors.organization_of_tenant(tenant_id=tenant_of(request))
+        org = selectors.organization_of_tenant(tenant_id=self.tenant_id)
         if org is None:
             raise NotFound("No organization for this tenant.")
-        return Response(OrganizationOut(org).data)
+        return self.respond(org)
 
 
-class OrganizationDetail(APIView):
-    @extend_schema(responses=OrganizationOut, tags=["organizations"])
+class OrganizationDetail(TenantView):
+    module = "onboarding.organization"
+    Output = OrganizationOutput
+
     def get(self, request: Request, pk: uuid.UUID) -> Response:
-        org = selectors.organization_of_tenant(tenant_id=tenant_of(request), organization_id=pk)
+        org = selectors.organization_of_tenant(tenant_id=self.tenant_id, organization_id=pk)
         if org is None:
             raise NotFound("No such organization.")
-        return Response(OrganizationOut(org).data)
+        return self.respond(org)

@@ -7,8 +7,9 @@ import uuid
 from django.db import IntegrityError, transaction
 
 from onboarding.organizations.models import Organization
+from smart360.contracts.onboarding import OrganizationCreated
 from smart360.errors import Conflict
-from smart360.events import publish
+from smart360.events.outbox import publish
 
 
 def organization_create(
@@ -23,12 +24,10 @@ def organization_create(
                 name=name, currency=currency.upper(), date_format=date_format, timezone=timezone,
                 created_by=created_by,
             )
-            publish(
-                "onboarding.organization.created",
-                {"organization_id": str(org.id), "name": org.name, "currency": org.currency,
-                 "timezone": org.timezone, "created_by": str(created_by)},
-                tenant_id=org.id,
-            )
+            publish(OrganizationCreated(
+                organization_id=org.id, name=org.name, currency=org.currency,
+                timezone=org.timezone, date_format=org.date_format, created_by=created_by,
+            ), tenant_id=org.id)
     except IntegrityError as exc:
         raise Conflict("You already created an organization.", code="organization_exists") from exc
     return org

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
+from celery.schedules import crontab
 from django.utils import timezone
 
 from onboarding.tariffs import services
-from smart360.celery import platform_task
-from smart360.django.jobs import recorded_job
+from smart360.jobs.schedule import job
 
 
-@platform_task("onboarding.activate_tariff_versions")
-@recorded_job("onboarding.activate_tariff_versions")
+@job(crontab(minute=5, hour=0))
 def activate_tariff_versions() -> dict[str, int]:
     now = timezone.now()
     return services.tariff_versions_activate_due(today=now.date(), now=now)

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from kombu import Queue
 
 from smart360 import env
-from smart360.events.schedule import relay_schedule
 from smart360.registry import Service
 
 BEAT_MAX_LOOP_SECONDS = 5  # a beat ticks (and refreshes its heartbeat and lock) this often
-
-
-def load_schedule(svc: Service) -> dict[str, Any]:
-    """A service's beat schedule lives in one file: <service>/schedules.py, BEAT_SCHEDULE."""
-    try:
-        module = importlib.import_module(f"{svc.package}.schedules")
-    except ModuleNotFoundError as exc:
-        if exc.name not in (svc.package, f"{svc.package}.schedules"):
-            raise
-        return {}
-    schedule: dict[str, Any] = module.BEAT_SCHEDULE
-    for name, entry in schedule.items():
-        if "expires" not in entry.get("options", {}):
-            raise ValueError(f"{svc.name} schedule {name!r} needs options.expires")
-    return schedule
 
 
 def celery_settings(svc: Service) -> dict[str, Any]:
@@ -56,9 +39,9 @@ def celery_settings(svc: Service) -> dict[str, Any]:
         "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
         # An unacked message comes back after this; longer than any task may run.
         "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": 4 * worker.time_limit_seconds},
-        "CELERY_BEAT_SCHEDULER": "smart360.celery.beat:Scheduler",
+        # The schedule comes from the service's @job declarations when beat starts.
+        "CELERY_BEAT_SCHEDULER": "smart360.jobs.beat:Scheduler",
         "CELERY_BEAT_MAX_LOOP_INTERVAL": BEAT_MAX_LOOP_SECONDS,
-        "CELERY_BEAT_SCHEDULE": {**load_schedule(svc), **relay_schedule(svc)},
         "CELERY_REDBEAT_REDIS_URL": redis_url,
         "CELERY_REDBEAT_REDIS_OPTIONS": {"socket_timeout": 5, "retry_period": 30},
         "CELERY_REDBEAT_KEY_PREFIX": f"redbeat:{svc.name}:",

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,8 +21,34 @@ PLACEHOLDER_ENV = {
 }
 
 
+# The library's layers, top to bottom: a module may import from its own layer's package and
+# from the layers below it, never above. Siblings joined by | are independent of each other;
+# by : they may import each other.
+LIBRARY_LAYERS = [
+    "cli",
+    "stack : deploy : devtools : scaffold : mail : demo",
+    "testing",
+    "api",
+    "domain",
+    "events",
+    "jobs",
+    "django : settings",
+    "identity | celery",
+    "contracts",
+    "registry : env : errors : conf : logging : requestid : redis : http : text",
+]
+
+
+def layers_contract() -> str:
+    layers = "".join(f"    {line}\n" for line in LIBRARY_LAYERS)
+    return ("[importlinter:contract:library-layers]\n"
+            "name = The library's layers only import downwards\ntype = layers\n"
+            "exhaustive = true\ncontainers =\n    smart360\nlayers =\n" + layers)
+
+
 def import_contracts(registry: Registry) -> str:
-    """import-linter config: services independent of each other; the library imports none."""
+    """import-linter config: services independent of each other; the library imports none; the
+    library's own layers (no cycles hidden behind deferred imports)."""
     services = [s.package for s in registry.services.values()]
     listing = "".join(f"    {p}\n" for p in services)
     return (
@@ -30,8 +57,30 @@ def import_contracts(registry: Registry) -> str:
         "name = Services never import each other\ntype = independence\nmodules =\n" + listing + "\n"
         "[importlinter:contract:library-imports-no-service]\n"
         "name = The platform library imports no service\ntype = forbidden\n"
-        "source_modules =\n    smart360\nforbidden_modules =\n" + listing
+        "source_modules =\n    smart360\nforbidden_modules =\n" + listing + "\n"
+        + layers_contract()
     )
+
+
+def mypy_config(registry: Registry, service: str) -> str:
+    """mypy for one service, with its own Django settings: the repository's [tool.mypy] options,
+    the service's folder on the path."""
+    options = tomllib.loads((registry.root / "pyproject.toml").read_text())["tool"]["mypy"]
+    lines = ["[mypy]"]
+    for key, value in options.items():
+        if key == "overrides":
+            continue
+        if key == "mypy_path":
+            value = f"services/{service}"
+        if key == "exclude":
+            value = "(" + "|".join(value) + ")"
+        lines.append(f"{key} = {', '.join(value) if isinstance(value, list) else value}")
+    lines += ["", "[mypy.plugins.django-stubs]", f"django_settings_module = {service}.settings"]
+    for override in options.get("overrides", []):
+        modules = ",".join(override["module"])
+        lines += ["", f"[mypy-{modules}]"]
+        lines += [f"{k} = {v}" for k, v in override.items() if k != "module"]
+    return "\n".join(lines) + "\n"
 
 
 def _run(name: str, cmd: list[str], cwd: Path, env: dict[str, str] | None = None
@@ -43,7 +92,8 @@ def _run(name: str, cmd: list[str], cwd: Path, env: dict[str, str] | None = None
 
 def checks(registry: Registry) -> list[tuple[str, list[str], Path, dict[str, str] | None]]:
     root = registry.root
-    contracts = Path(tempfile.mkdtemp()) / "importlinter.ini"
+    scratch = Path(tempfile.mkdtemp())
+    contracts = scratch / "importlinter.ini"
     contracts.write_text(import_contracts(registry))
     jobs: list[tuple[str, list[str], Path, dict[str, str] | None]] = [
         ("ruff", [str(BIN / "ruff"), "check", "."], root, None),
@@ -52,6 +102,13 @@ def checks(registry: Registry) -> list[tuple[str, list[str], Path, dict[str, str
         ("import-linter", [str(BIN / "lint-imports"), "--config", str(contracts), "--no-cache"],
          root, None),
     ]
+    for svc in registry.services.values():
+        config = scratch / f"mypy-{svc.name}.ini"
+        config.write_text(mypy_config(registry, svc.package))
+        jobs.append((f"mypy:{svc.name}",
+                     [str(BIN / "mypy"), "--config-file", str(config), "--cache-dir",
+                      str(root / ".state" / "mypy" / svc.name), f"services/{svc.name}/{svc.package}"],
+                     root, {**os.environ, **PLACEHOLDER_ENV}))
     for svc in registry.services.values():
         env = {**os.environ, **PLACEHOLDER_ENV, "DJANGO_SETTINGS_MODULE": f"{svc.package}.settings"}
         jobs.append((f"migrations:{svc.name}",

@@ -79,12 +79,13 @@ def _run(suite: Suite, reports: Path) -> Outcome:
 
 
 def run(stack: Stack, only: list[str], skip: list[str]) -> bool:
+    fresh_start(stack)  # first: the suites' environments carry this run's fresh secrets
+    stack = Stack(stack.registry, stack.state_dir)
     chosen = [s for s in suites(stack)
               if (not only or s.name in only) and s.name not in skip]
     reports = stack.path("reports")
     reports.mkdir(parents=True, exist_ok=True)
     unit = [s for s in chosen if s.name != "e2e"]
-    fresh_start(stack)
     if unit:
         control.start_servers(stack, lambda m: print(f"• {m}", flush=True))
     outcomes: list[Outcome] = []

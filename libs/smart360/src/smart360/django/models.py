@@ -6,7 +6,9 @@ from django.db import models
 
 
 class TenantOwned(models.Model):
-    """A row that belongs to one tenant (a utility). Every query is filtered by tenant_id."""
+    """A row that belongs to one tenant (a utility). Every query filters on tenant_id: selectors
+    and services take `tenant_id` as a keyword and filter by it, and the API toolkit gives each
+    view the caller's. Another tenant's row is therefore simply not found (404)."""
 
     tenant_id = models.UUIDField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -29,8 +31,32 @@ class JobRun(models.Model):
     last_status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     last_started_at = models.DateTimeField(null=True)
     last_finished_at = models.DateTimeField(null=True)
+    last_as_of = models.DateField(null=True)  # the date a run was asked to act as of, if any
     last_result = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.last_status})"
+
+
+class IdempotencyKey(models.Model):
+    """A POST that carried an Idempotency-Key, and the response it got (kept 24 h per tenant).
+
+    Inserted in the request's own transaction before the work, so a concurrent request with the
+    same key waits on the unique index and then finds the stored response.
+    """
+
+    tenant_id = models.UUIDField()
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)  # method, path and body, hashed
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant_id", "key"], name="uniq_idempotency_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status_code})"

@@ -9,5 +9,8 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Each app's handlers.py registers its @subscriber functions.
+        # The relay and delivery tasks exist in every process (web processes send them by name),
+        # and each app's handlers.py registers its @subscriber functions.
+        from smart360.events import tasks  # noqa: F401
+
         autodiscover_modules("handlers")

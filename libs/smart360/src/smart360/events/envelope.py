@@ -1,4 +1,4 @@
-"""The envelope every event travels in: JSON-safe, versioned, tenant-stamped."""
+"""The envelope every event travels in: JSON-safe, versioned, tenant- and source-stamped."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class Envelope:
     occurred_at: str
     request_id: str
     payload: dict[str, Any]
+    source: str = ""  # the publishing service, checked against the registry on receipt
 
     @property
     def tenant_id(self) -> uuid.UUID | None:
@@ -39,4 +40,5 @@ class Envelope:
             occurred_at=str(data["occurred_at"]),
             request_id=str(data.get("request_id", "")),
             payload=dict(data.get("payload", {})),
+            source=str(data.get("source", "")),
         )

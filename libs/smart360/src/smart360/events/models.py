@@ -31,7 +31,7 @@ class OutboxEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.type} {self.id}"
 
-    def envelope(self) -> Envelope:
+    def envelope(self, source: str) -> Envelope:
         return Envelope(
             id=str(self.id),
             type=self.type,
@@ -40,11 +40,13 @@ class OutboxEvent(models.Model):
             occurred_at=self.occurred_at.isoformat(),
             request_id=self.request_id,
             payload=self.payload,
+            source=source,
         )
 
 
 class InboxEvent(models.Model):
-    """One row per event id this service has handled (or given up on: dead-lettered)."""
+    """One row per event id this service has handled, or parked as a dead letter (a handler kept
+    failing, no handler, a payload its contract refuses): kept with its envelope to replay."""
 
     class Status(models.TextChoices):
         HANDLED = "handled"
@@ -56,6 +58,13 @@ class InboxEvent(models.Model):
     envelope = models.JSONField(default=dict)
     error = models.TextField(blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    replays = models.PositiveIntegerField(default=0)  # failed replays of a dead letter
+
+    class Meta:
+        indexes = [
+            # `events dead` and the console: dead letters newest first; handled rows stay out.
+            models.Index(fields=["-received_at"], condition=Q(status="dead"), name="inbox_dead_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} {self.id} ({self.status})"

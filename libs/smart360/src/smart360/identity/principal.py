@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from smart360.registry import grants
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -36,9 +38,8 @@ class Principal:
         return any(r in self.roles for r in roles)
 
     def has_perm(self, code: str) -> bool:
-        """`cx.consumers.write` is granted by itself, by `cx.*` or by `*`."""
-        service = code.split(".", 1)[0]
-        return bool({code, f"{service}.*", "*"} & self.permissions)
+        """`cx.consumers.write` is granted by itself or a pattern (`*`, `cx.*`, `*.write`, ...)."""
+        return code in self.permissions or any(grants(p, code) for p in self.permissions)
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> Principal:

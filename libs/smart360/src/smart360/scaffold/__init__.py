@@ -11,15 +11,19 @@ from smart360.registry import Registry, RegistryError
 TEMPLATE_DIR = Path(__file__).parent / "template"
 
 
-def render_service(root: Path, name: str, description: str, *, apps: list[str],
-                   api: str = "[]", overwrite: bool = False) -> list[Path]:
-    """Write services/<name>/ from the template; returns the files written."""
+def render_service(root: Path, name: str, description: str, *, module: str = "records",
+                   overwrite: bool = False) -> list[Path]:
+    """Write services/<name>/ from the template: a Django project whose first app (`module`)
+    is a complete example on the toolkit. Returns the files written."""
     target = root / "services" / name
-    values = {"name": name, "description": description, "apps": repr(apps), "api": api}
+    model = module[:-1] if module.endswith("s") else module
+    values = {"name": name, "description": description, "module": module, "model": model,
+              "Model": "".join(part.capitalize() for part in model.split("_"))}
     written = []
     for source in sorted(TEMPLATE_DIR.rglob("*.tmpl")):
         relative = source.relative_to(TEMPLATE_DIR).with_suffix("")
-        parts = [name if p == "pkg" else p for p in relative.parts]
+        parts = [name if p == "pkg" else module if p == "module" else p for p in relative.parts]
+        parts[-1] = parts[-1].replace("module", module)
         path = target.joinpath(*parts)
         if path.exists() and not overwrite:
             continue
@@ -29,7 +33,7 @@ def render_service(root: Path, name: str, description: str, *, apps: list[str],
     return written
 
 
-def registry_entry(registry: Registry, name: str, description: str) -> str:
+def registry_entry(registry: Registry, name: str, description: str, module: str) -> str:
     ports = [s.local_port for s in registry.services.values()]
     port = (max(ports) // 10 + 1) * 10 if ports else 8110
     return (
@@ -42,16 +46,20 @@ def registry_entry(registry: Registry, name: str, description: str) -> str:
         f'queues = ["{name}"]\n'
         "publishes = []\n"
         "subscribes = []\n"
+        f'modules = ["{module}"]\n'
     )
 
 
-def new_service(registry: Registry, name: str, description: str) -> list[Path]:
+def new_service(registry: Registry, name: str, description: str, module: str = "records"
+                ) -> list[Path]:
     if not re.match(r"^[a-z][a-z0-9]{1,19}$", name):
         raise RegistryError(f"service name {name!r} must be 2-20 lowercase letters/digits")
+    if not re.match(r"^[a-z][a-z_]{1,39}$", module):
+        raise RegistryError(f"module {module!r} must be 2-40 lowercase letters or _")
     if name in registry.services:
         raise RegistryError(f"service {name!r} is already in the registry")
     if (registry.root / "services" / name).exists():
         raise RegistryError(f"services/{name}/ already exists")
     with registry.path.open("a") as fh:
-        fh.write(registry_entry(registry, name, description))
-    return render_service(registry.root, name, description, apps=[])
+        fh.write(registry_entry(registry, name, description, module))
+    return render_service(registry.root, name, description, module=module)

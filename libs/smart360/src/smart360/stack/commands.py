@@ -14,6 +14,7 @@ from smart360.registry import RegistryError
 from smart360.stack import control, memory, status
 from smart360.stack.layout import Stack
 from smart360.stack.system import StackError
+from smart360.text import table
 
 
 def _say(message: str) -> None:
@@ -25,7 +26,6 @@ def _fail(exc: Exception) -> click.ClickException:
 
 
 def print_table(stack: Stack, rows: list[status.ProcessStatus]) -> None:
-    from smart360.cli import table
 
     click.echo(table([
         {"service": r.service, "role": r.role, "program": r.program, "pid": r.pid,

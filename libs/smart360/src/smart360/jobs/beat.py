@@ -1,0 +1,34 @@
+"""The beat scheduler: RedBeat (schedule and lock in Redis) plus a heartbeat on every tick.
+
+RedBeat's lock makes a second beat (rolling-deploy overlap) wait until the first one is gone,
+so each job fires once per tick; the heartbeat says the lock holder is ticking. The schedule is
+read from the service's @job declarations when beat starts (Django is set up by then).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redbeat import RedBeatScheduler
+
+from smart360.celery import heartbeat
+from smart360.conf import service_name
+from smart360.jobs.schedule import beat_schedule
+from smart360.registry import load
+
+
+class Scheduler(RedBeatScheduler):
+    def setup_schedule(self) -> None:
+        self.app.conf.beat_schedule = beat_schedule(load().service(service_name()))
+        super().setup_schedule()
+
+    def tick(self, *args: Any, **kwargs: Any) -> float:
+        next_in: float = super().tick(*args, **kwargs)
+        heartbeat.beat(self.app.main, "beat")
+        return next_in
+
+    def close(self) -> None:
+        try:
+            heartbeat.redis_client().delete(heartbeat.key(self.app.main, "beat"))
+        finally:
+            super().close()
