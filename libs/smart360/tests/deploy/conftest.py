@@ -6,7 +6,6 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
@@ -127,28 +126,3 @@ def make_target(registry: Registry, clients: Clients, fake_time: FakeTime, lines
 
 def td_arn(family: str, revision: int) -> str:
     return f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/{family}:{revision}"
-
-
-def service_description(name: str, deployments: list[dict[str, Any]], *, desired: int = 1,
-                        events: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    head = next(d for d in deployments if d["status"] == "PRIMARY")
-    return {
-        "serviceName": name,
-        "serviceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/smart360-test/{name}",
-        "status": "ACTIVE",
-        "taskDefinition": head["taskDefinition"],
-        "desiredCount": desired,
-        "runningCount": head.get("runningCount", desired),
-        "deployments": deployments,
-        "events": events or [],
-    }
-
-
-def deployment(task_definition: str, *, status: str = "PRIMARY", rollout: str = "COMPLETED",
-               running: int = 1, desired: int = 1, reason: str = "") -> dict[str, Any]:
-    body = {"id": f"ecs-svc/{abs(hash((task_definition, status))) % 10**12}", "status": status,
-            "taskDefinition": task_definition, "desiredCount": desired,
-            "runningCount": running, "rolloutState": rollout}
-    if reason:
-        body["rolloutStateReason"] = reason
-    return body

@@ -12,6 +12,9 @@ from smart360.registry import Registry, Role, Service
 
 WEB_CONTAINER_PORT = 8000  # gunicorn binds here; bridge networking maps a dynamic host port
 PGBOUNCER_PORT = 6432
+# PgBouncer's task size (the CDK stack runs it; the deploy preflight counts it).
+PGBOUNCER_CPU = 256
+PGBOUNCER_MEMORY = 256
 SERVICE_DISCOVERY_NAMESPACE = "smart360.internal"
 # ECS refuses a stopTimeout above 120 s (the agent's ceiling for EC2 tasks).
 ECS_MAX_STOP_TIMEOUT = 120
