@@ -80,7 +80,7 @@ def moto_aws(aws_env: None) -> Iterator[None]:
 @pytest.fixture
 def clients(moto_aws: None) -> Clients:
     return Clients(**{name: boto3.client(name, region_name=REGION) for name in
-                      ("ecs", "ecr", "secretsmanager", "ec2", "sts")})
+                      ("ecs", "ecr", "secretsmanager", "ec2", "sts", "ssm")})
 
 
 def push_image(clients: Clients, registry: Registry, service: str, tag: str) -> None:
@@ -96,6 +96,11 @@ def create_secrets(clients: Clients, registry: Registry, service: str, cluster: 
     for what in names.secrets_for(svc).values():
         clients.secretsmanager.create_secret(Name=names.secret_name(cluster, svc, what),
                                              SecretString="s3cret")
+    # What the CDK stack creates once per cluster: Redis's AUTH token and its TLS URL.
+    clients.secretsmanager.create_secret(
+        Name=names.cluster_secret_name(cluster, names.REDIS_TOKEN_SECRET), SecretString="t0ken")
+    clients.ssm.put_parameter(Name=names.parameter_name(cluster, names.REDIS_URL_PARAMETER),
+                              Value="rediss://master.x.cache.amazonaws.com:6379/0", Type="String")
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ def load_schedule(svc: Service) -> dict[str, Any]:
 
 
 def celery_settings(svc: Service) -> dict[str, Any]:
-    redis_url = env.required("REDIS_URL")
+    redis_url = env.redis_url()
     worker = svc.worker()
     return {
         "CELERY_BROKER_URL": redis_url,

@@ -18,7 +18,7 @@ try:
 except ImportError:  # pragma: no cover - boto3 is a dependency of the library
     AWS_ERRORS = ()
 
-CLIENTS = ("ecs", "ecr", "secretsmanager", "ec2", "sts", "autoscaling", "cloudformation")
+CLIENTS = ("ecs", "ecr", "secretsmanager", "ec2", "sts", "autoscaling", "cloudformation", "ssm")
 # The "standard" retry mode backs off on throttling and transient errors (legacy mode retries
 # fewer error codes); 10 attempts ride out a burst of ThrottlingException during a deploy.
 RETRIES = {"mode": "standard", "max_attempts": 10}
@@ -33,6 +33,7 @@ class Clients:
     sts: Any
     autoscaling: Any = None
     cloudformation: Any = None
+    ssm: Any = None
 
     @classmethod
     def create(cls, region: str) -> Clients:

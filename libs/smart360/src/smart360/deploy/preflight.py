@@ -98,6 +98,15 @@ def secret_problems(clients: Clients, documents: list[dict[str, Any]]) -> list[s
                      for s in c.get("secrets", [])})
     problems = []
     for arn in wanted:
+        if ":parameter/" in arn:  # an SSM parameter the stack writes (Redis's URL)
+            name = "/" + arn.split(":parameter/", 1)[-1]
+            try:
+                clients.ssm.get_parameter(Name=name)
+            except Exception as exc:
+                if error_code(exc) != "ParameterNotFound":
+                    raise
+                problems.append(f"SSM parameter {name} does not exist (deploy the CDK stack)")
+            continue
         name = arn.split(":secret:", 1)[-1]
         try:
             clients.secretsmanager.describe_secret(SecretId=name)

@@ -77,7 +77,6 @@ def environment_variables(registry: Registry, service: Service, env: Environment
         "DATABASE_PORT": str(names.PGBOUNCER_PORT),
         "DATABASE_NAME": service.database,
         "DATABASE_USER": service.db_role,
-        "REDIS_URL": f"redis://redis.{ns}:6379/0",
         "SMART360_GATEWAY_URL": env.gateway_url,
         "DJANGO_ALLOWED_HOSTS": f"{env.public_host},.{ns}",
         "DJANGO_CSRF_TRUSTED_ORIGINS": env.gateway_url,
@@ -125,11 +124,7 @@ def task_definition(registry: Registry, service: Service, role: Role) -> dict[st
         "environment": [
             {"name": k, "value": v} for k, v in sorted(role_environment(service, role).items())
         ],
-        "secrets": [
-            {"name": var, "valueFrom": names.secret_arn(registry.cluster.region, cluster,
-                                                        service, what)}
-            for var, what in sorted(names.secrets_for(service).items())
-        ],
+        "secrets": names.secret_references(registry.cluster.region, cluster, service),
         "healthCheck": health_check(role),
         "stopTimeout": stop_timeout(service, role),
         # tini as PID 1 reaps zombies and forwards SIGTERM to gunicorn/celery.
@@ -147,6 +142,11 @@ def task_definition(registry: Registry, service: Service, role: Role) -> dict[st
         },
         "dockerLabels": {"smart360.service": service.name, "smart360.role": role},
     }
+    if role == "beat":  # beat publishes the queue depth the workers scale on
+        container["environment"] = sorted(container["environment"] + [
+            {"name": "SMART360_CLUSTER", "value": cluster},
+            {"name": "SMART360_QUEUE_METRICS_NAMESPACE", "value": names.QUEUE_METRICS_NAMESPACE},
+        ], key=lambda e: e["name"])
     if role == "web":
         container["portMappings"] = [
             {"containerPort": names.WEB_CONTAINER_PORT, "hostPort": 0, "protocol": "tcp"}
