@@ -74,6 +74,21 @@ def deploy(service: str, tag: str, env_name: str, timeout: int, skip_migrations:
         _fail(exc)
 
 
+@click.command("bootstrap-aws")
+@click.option("--image", "tag", required=True, help="Image tag already pushed for every service.")
+@ENV_OPTION
+@click.option("--timeout", default=900, show_default=True, help="Seconds per one-off task.")
+def bootstrap_aws(tag: str, env_name: str, timeout: int) -> None:
+    """First deploy of an environment: RDS roles/databases, first revisions, migrations."""
+    from smart360.deploy.operations import DeployError
+    from smart360.deploy.operations import bootstrap_aws as run_bootstrap
+
+    try:
+        run_bootstrap(_target(env_name), tag, timeout=timeout)
+    except DeployError as exc:
+        _fail(exc)
+
+
 @click.command()
 @click.argument("service", required=False)
 @ENV_OPTION
@@ -226,5 +241,5 @@ def image_push(services: tuple[str, ...], tag: str, dry_run: bool) -> None:
                 subprocess.run(command, check=True)
 
 
-COMMANDS = [render, deploy, diff, rollback, scale, changed_services, smoke, notify, health,
+COMMANDS = [render, deploy, bootstrap_aws, diff, rollback, scale, changed_services, smoke, notify, health,
             image]

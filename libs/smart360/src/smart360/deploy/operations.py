@@ -369,3 +369,62 @@ def _unified(a: str, b: str, left: Any, right: Any) -> str:
         json.dumps(right, indent=2, sort_keys=True).splitlines(keepends=True),
         fromfile=a, tofile=b)
     return "".join(lines)
+
+
+# -- bootstrap-aws -------------------------------------------------------------------------
+
+def stack_outputs(t: Target, stack: str) -> dict[str, str]:
+    found = t.clients.cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
+    return {o["OutputKey"]: o["OutputValue"] for o in found.get("Outputs", [])}
+
+
+def bootstrap_aws(t: Target, tag: str, *, timeout: float = 900) -> dict[str, dict[Role, str]]:
+    """First deploy of an environment, after the platform stack and before the services stack.
+
+    1. the `db-bootstrap` one-off task creates every service's role and database in RDS;
+    2. each service's first three task-definition revisions are registered from bifrost/ and
+       its migrations run (exactly `smart360 deploy` up to the roll);
+    then `cdk deploy <cluster>-services` creates the ECS services on those revisions.
+    Idempotent: run again, it re-sets passwords and registers (and migrates) again.
+    """
+    from smart360.deploy import taskdefs, validate
+
+    try:
+        account = t.account()
+        outputs = stack_outputs(t, names.platform_stack(t.cluster))
+        first = next(iter(t.registry.services.values()))  # any image has the library
+        image = names.image_uri(t.registry, first, tag, account)
+        document = taskdefs.bootstrap_task_definition(t.registry, image, account, t.cluster)
+        problems = validate.shape_errors(document)
+        for svc in t.registry.services.values():
+            problems += preflight.image_problems(t.clients, t.registry, svc, tag)
+        problems += preflight.secret_problems(t.clients, [document])
+        if problems:
+            raise DeployError("bootstrap preflight failed; nothing was changed:\n  - "
+                              + "\n  - ".join(problems))
+        arn = t.clients.ecs.register_task_definition(**document)["taskDefinition"][
+            "taskDefinitionArn"]
+        t.say(f"registered {rollout.revision(arn)}")
+        network = {"awsvpcConfiguration": {
+            "subnets": outputs[names.OUTPUT_BOOTSTRAP_SUBNETS].split(","),
+            "securityGroups": [outputs[names.OUTPUT_BOOTSTRAP_SECURITY_GROUP]],
+            "assignPublicIp": "DISABLED"}}
+        try:
+            rollout.run_migrations(t.clients.ecs, t.cluster, arn, pace=t.pace, say=t.say,
+                                   timeout=timeout, network=network,
+                                   container=names.BOOTSTRAP_FAMILY,
+                                   command=["python", "-m", "smart360.deploy.dbbootstrap"],
+                                   started_by="smart360-bootstrap")
+        except rollout.RolloutError as exc:
+            raise DeployError(f"database bootstrap failed: {exc}") from exc
+    except AWS_ERRORS as exc:
+        raise DeployError(f"AWS error: {describe_error(exc)}") from exc
+    registered = {}
+    for svc in t.registry.services.values():
+        image = names.image_uri(t.registry, svc, tag, account)
+        documents = load_documents(t, svc, image, account)
+        registered[svc.name] = register_and_migrate(t, svc, documents, timeout=timeout)
+    t.say(f"bootstrapped {t.cluster}: databases, first revisions, migrations. Next: "
+          f"`cdk deploy {names.services_stack(t.cluster)}`, then `smart360 smoke --env "
+          f"{t.env.name}`")
+    return registered

@@ -107,7 +107,7 @@ def secret_problems(clients: Clients, documents: list[dict[str, Any]]) -> list[s
                     raise
                 problems.append(f"SSM parameter {name} does not exist (deploy the CDK stack)")
             continue
-        name = arn.split(":secret:", 1)[-1]
+        name = arn.split(":secret:", 1)[-1].split(":", 1)[0]  # without a `:json-key::` suffix
         try:
             clients.secretsmanager.describe_secret(SecretId=name)
         except Exception as exc:

@@ -205,3 +205,42 @@ def _replace(value: Any, mapping: dict[str, str]) -> Any:
     if isinstance(value, dict):
         return {k: _replace(v, mapping) for k, v in value.items()}
     return value
+
+
+def bootstrap_task_definition(registry: Registry, image: str, account: str, cluster: str
+                              ) -> dict[str, Any]:
+    """The one-off `db-bootstrap` task: roles and databases in RDS (smart360.deploy.dbbootstrap).
+
+    awsvpc, so it runs with the platform stack's db-bootstrap security group (RDS admits it);
+    RDS's master credentials and every service's database password arrive as `secrets`.
+    """
+    from smart360.deploy import dbbootstrap
+
+    region = registry.cluster.region
+    master = (f"arn:aws:secretsmanager:{region}:{account}:secret:"
+              f"{names.cluster_secret_name(cluster, names.RDS_MASTER_SECRET)}")
+    secrets = [{"name": f"DB_{key.upper()}", "valueFrom": f"{master}:{key}::"}
+               for key in ("host", "port", "username", "password")]
+    secrets[2]["name"] = "DB_USER"
+    for svc in registry.services.values():
+        secrets.append({"name": dbbootstrap.password_variable(svc.db_role),
+                        "valueFrom": names.secret_arn(region, cluster, svc, "database-password")
+                        .replace(names.ACCOUNT, account)})
+    return {
+        "family": f"{cluster}-{names.BOOTSTRAP_FAMILY}",
+        "executionRoleArn": names.execution_role_arn(cluster).replace(names.ACCOUNT, account),
+        "networkMode": "awsvpc",
+        "requiresCompatibilities": ["EC2"],
+        "cpu": "256",
+        "memory": "512",
+        "containerDefinitions": [{
+            "name": names.BOOTSTRAP_FAMILY,
+            "image": image,
+            "essential": True,
+            "command": ["python", "-m", "smart360.deploy.dbbootstrap"],
+            "secrets": secrets,
+            "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": names.bootstrap_log_group(cluster),
+                "awslogs-region": region, "awslogs-stream-prefix": names.BOOTSTRAP_FAMILY}},
+        }],
+    }
