@@ -226,16 +226,25 @@ def image_build(services: tuple[str, ...], tag: str, dry_run: bool) -> None:
 def image_push(services: tuple[str, ...], tag: str, dry_run: bool) -> None:
     import boto3
 
-    from smart360.deploy.images import ecr_login, push_commands
+    from smart360.deploy.images import architecture_problem, ecr_login, push_commands, tag_exists
 
     registry = load()
     session = boto3.session.Session(region_name=registry.cluster.region)
     account = "${AWS_ACCOUNT_ID}" if dry_run else \
         session.client("sts").get_caller_identity()["Account"]
-    if not dry_run:
-        ecr_login(session.client("ecr"))
+    ecr = None if dry_run else session.client("ecr")
+    if ecr is not None:
+        ecr_login(ecr)
     for name in services:
-        for command in push_commands(registry, registry.service(name), tag, account):
+        svc = registry.service(name)
+        if ecr is not None and tag_exists(ecr, registry, svc, tag):
+            click.echo(f"{name}: {tag} already in ECR (tags are immutable): skipped")
+            continue
+        if not dry_run:
+            problem = architecture_problem(svc, tag)
+            if problem:
+                _fail(RuntimeError(problem))
+        for command in push_commands(registry, svc, tag, account):
             click.echo(" ".join(command))
             if not dry_run:
                 subprocess.run(command, check=True)
