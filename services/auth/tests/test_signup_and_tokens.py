@@ -59,7 +59,8 @@ def test_access_token_is_rs256_with_user_tenant_roles_and_kid(api, signup, login
     assert header["kid"] == keys.current().kid
     jwks_doc = api.get("/auth/.well-known/jwks.json").json()
     public = jwt.PyJWK(jwks_doc["keys"][0]).key
-    claims = jwt.decode(pair["access"], public, algorithms=["RS256"], issuer="smart360-auth")
+    claims = jwt.decode(pair["access"], public, algorithms=["RS256"], issuer="smart360-auth",
+                        audience="smart360")
     assert claims["email"] == "ana@utility.test"
     assert claims["tenant"] is None
     assert claims["typ"] == "access"
@@ -131,7 +132,7 @@ def test_key_from_environment_signs(monkeypatch, api, signup, login):
     keys.invalidate()
     access = login(signup())["access"]
     public = jwt.decode(access, private.public_key(), algorithms=["RS256"],
-                        options={"verify_iss": False})
+                        options={"verify_iss": False, "verify_aud": False})
     assert public["email"] == "ana@utility.test"
 
 
@@ -199,3 +200,51 @@ def test_unknown_user_id_is_a_404(api, signup, login):
     access = login(signup())["access"]
     response = api.get(f"/auth/api/v1/users/{uuid.uuid4()}/", HTTP_AUTHORIZATION=f"Bearer {access}")
     assert response.status_code == 403  # no tenant yet: tenant endpoints refuse
+
+
+def test_a_refresh_token_replayed_after_rotation_ends_the_whole_session(api, signup, login):
+    """Reuse detection: the old token comes back (stolen, copied) → its family is revoked, so
+    the token the rotation handed out stops working too."""
+    first = login(signup())["refresh"]
+    rotated = api.post("/auth/api/v1/token/refresh/", {"refresh": first}, format="json")
+    assert rotated.status_code == 200
+    second = rotated.json()["refresh"]
+    replay = api.post("/auth/api/v1/token/refresh/", {"refresh": first}, format="json")
+    assert replay.status_code == 401
+    assert "already used" in replay.json()["detail"]
+    assert api.post("/auth/api/v1/token/refresh/", {"refresh": second},
+                    format="json").status_code == 401
+
+
+def test_logins_are_limited_per_email_address_too(api, signup, monkeypatch):
+    """From many client addresses at once, one address still gets only so many attempts."""
+    from rest_framework.throttling import ScopedRateThrottle
+
+    from smart360.api.throttles import PerEmailThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES",
+                        {**ScopedRateThrottle.THROTTLE_RATES, "per_email": "3/hour"})
+    monkeypatch.setattr(PerEmailThrottle, "THROTTLE_RATES", ScopedRateThrottle.THROTTLE_RATES)
+    codes = [api.post("/auth/api/v1/token/", {"email": "Target@u.test", "password": "password12"},
+                      format="json", REMOTE_ADDR=f"198.51.100.{n}").status_code for n in range(4)]
+    assert codes == [401, 401, 401, 429]
+    other = api.post("/auth/api/v1/token/", {"email": "other@u.test", "password": "password12"},
+                     format="json")
+    assert other.status_code == 401
+
+
+def test_no_signing_key_is_made_in_the_database_when_one_is_given(monkeypatch):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from auth.tokens import keys
+    from auth.tokens.models import SigningKey
+
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()).decode()
+    monkeypatch.setenv("JWT_PRIVATE_KEY", pem)
+    keys.invalidate()
+    assert keys.current().kid
+    assert not SigningKey.objects.exists()
+    keys.invalidate()

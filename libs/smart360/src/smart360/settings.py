@@ -44,9 +44,25 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "smart360.django.middleware.AdminLoginThrottle",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+
+def https_settings(gateway_url: str) -> dict[str, Any]:
+    """Behind HTTPS (any environment whose gateway URL is https): HSTS, redirect to HTTPS, and
+    cookies that never travel in clear. Probes are answered before the redirect (middleware)."""
+    if not gateway_url.startswith("https://"):
+        return {}
+    return {
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31_536_000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+    }
 
 
 def database_settings(service: str) -> dict[str, Any]:
@@ -79,8 +95,11 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
         "DEBUG": debug,
         "ALLOWED_HOSTS": env.listing("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1"),
         "CSRF_TRUSTED_ORIGINS": env.listing("DJANGO_CSRF_TRUSTED_ORIGINS", ""),
-        "USE_X_FORWARDED_HOST": True,
+        # The load balancer (ALB; HAProxy locally) terminates TLS and says so in this header;
+        # the Host header is the client's own (no X-Forwarded-Host: it would let a client pick
+        # the host Django builds absolute links with).
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+        **https_settings(env.optional("SMART360_GATEWAY_URL", "")),
         "INSTALLED_APPS": PLATFORM_APPS + apps,
         "MIDDLEWARE": MIDDLEWARE,
         "ROOT_URLCONF": f"{svc.package}.urls",
@@ -92,6 +111,7 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": env.redis_url(),
                 "KEY_PREFIX": service,  # one Redis, key-prefixed per service
+                "OPTIONS": {"serializer": "smart360.django.cache.JSONSerializer"},
             }
         },
         "TEMPLATES": [
@@ -141,6 +161,9 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
             ],
             "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
             "UNAUTHENTICATED_USER": None,
+            # Throttles count per client address: the hops in front of Django (the ALB in AWS,
+            # HAProxy locally) each append to X-Forwarded-For; the client's is the one before.
+            "NUM_PROXIES": env.integer("SMART360_PROXY_HOPS", 1),
             # Public views (no token) are throttled per client address by their scope.
             "DEFAULT_THROTTLE_RATES": {
                 "anon": env.optional("THROTTLE_ANON_RATE", "60/min"),
@@ -148,6 +171,8 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
                 "anon_mail": env.optional("AUTH_MAIL_RATE", "10/min"),  # each sends a mail
                 "token_link": env.optional("AUTH_LINK_RATE", "60/min"),  # links from those mails
                 "refresh": env.optional("AUTH_REFRESH_RATE", "120/min"),
+                # Per address tried (login, sign-up, reset, resend), whatever client asks.
+                "per_email": env.optional("AUTH_EMAIL_RATE", "30/hour"),
             },
         },
         "SPECTACULAR_SETTINGS": {

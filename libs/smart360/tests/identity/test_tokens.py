@@ -144,7 +144,8 @@ def test_a_verified_token_is_remembered_until_it_expires(api, tokens, monkeypatc
     assert _get(api, token).status_code == 200
     assert decodes == []  # no second RSA check for the same token
     monkeypatch.setattr(verifier, "LEEWAY_SECONDS", 0)
-    verifier._verified[token] = (verifier._verified[token][0], time.time() - 1)  # its time is up
+    claims_seen, _, kid = verifier._verified[token]
+    verifier._verified[token] = (claims_seen, time.time() - 1, kid)  # its time is up
     assert _get(api, token).status_code == 200  # verified afresh (still within exp)
     assert decodes == [1]
 
@@ -155,3 +156,30 @@ def test_a_tampered_copy_of_a_remembered_token_is_still_refused(api, tokens):
     head, payload, signature = token.split(".")
     forged = f"{head}.{payload}.{signature[:-4]}AAAA"
     assert _get(api, forged).status_code == 401
+
+
+def test_a_token_for_another_audience_is_refused(api):
+    claims = identity.claims()
+    claims["aud"] = "some-other-api"
+    assert _get(api, identity.sign(claims)).status_code == 401
+    del claims["aud"]
+    assert _get(api, identity.sign(claims)).status_code == 401
+
+
+def test_a_withdrawn_key_stops_verifying_within_minutes_even_remembered_tokens(api, monkeypatch):
+    """The key set expires after KEYS_MAX_AGE: a key auth removed from its JWKS is then gone,
+    and a token verified once with it is refused too."""
+    documents = [identity.jwks_document()]
+    monkeypatch.setattr(jwks, "fetch_document", lambda: documents[-1])
+    jwks.reset()
+    token = identity.sign(identity.claims())
+    assert _get(api, token).status_code == 200
+    documents.append({"keys": []})  # auth withdrew the key
+    assert _get(api, token).status_code == 200  # within the max age: still the old key set
+    monkeypatch.setattr(jwks, "KEYS_MAX_AGE", 0.0)
+    monkeypatch.setattr(jwks, "_last_fetch", 0.0)
+    from django.core.cache import cache
+
+    cache.delete(jwks.CACHE_KEY)
+    assert _get(api, token).status_code == 401
+    jwks.reset()

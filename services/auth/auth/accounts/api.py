@@ -42,6 +42,7 @@ class UserOutput(serializers.Serializer):
 # -- public: no token ----------------------------------------------------------------------
 class SignUp(PublicView):
     throttle_scope = "anon_mail"
+    throttle_per_email = True
     rules = PASSWORD_RULES
     post_status = 201
     Output = UserOutput
@@ -79,6 +80,7 @@ class VerifyEmail(PublicView):
 
 class ResendVerification(PublicView):
     throttle_scope = "anon_mail"
+    throttle_per_email = True
     post_status = 202
     Output = Accepted
 
@@ -92,6 +94,7 @@ class ResendVerification(PublicView):
 
 class PasswordReset(PublicView):
     throttle_scope = "anon_mail"
+    throttle_per_email = True
     post_status = 202
     Output = Accepted
 

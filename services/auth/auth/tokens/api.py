@@ -36,6 +36,7 @@ class TokenObtain(PublicView):
     """A person logs in with email and password; a service with its client credentials."""
 
     throttle_scope = "login"
+    throttle_per_email = True
     errors = (401, 423)  # wrong credentials; locked after repeated failures
     Output = TokenPair
     Input = PolymorphicProxySerializer(  # type: ignore[assignment]  # documents both bodies

@@ -60,9 +60,9 @@ def key_create() -> SigningKey:
     return row
 
 
-def _database_keys() -> list[Key]:
+def _database_keys(*, create: bool) -> list[Key]:
     rows = list(SigningKey.objects.order_by("-created_at")[:2])
-    if not rows:
+    if not rows and create:
         with transaction.atomic():
             # Two web processes starting together must not both generate a first key.
             with connection.cursor() as cursor:
@@ -78,7 +78,9 @@ def keys() -> list[Key]:
             return list(_cache["keys"])
         env_pem = os.environ.get("JWT_PRIVATE_KEY", "").replace("\\n", "\n").strip()
         found = [_from_pem(env_pem)] if env_pem else []
-        found += [k for k in _database_keys() if k.kid not in {f.kid for f in found}]
+        # With JWT_PRIVATE_KEY (production: a secret) no key is ever made in the database; an
+        # older database key, if any, stays verifiable as the previous one.
+        found += [k for k in _database_keys(create=not env_pem) if k.kid not in {f.kid for f in found}]
         _cache.update(at=time.monotonic(), keys=found[:2])
         return list(_cache["keys"])
 

@@ -18,8 +18,11 @@ from auth.tokens import keys
 from auth.tokens.models import RefreshToken
 from smart360 import env
 from smart360.errors import ApplicationError
-from smart360.identity.tokens import ISSUER
+from smart360.identity.tokens import AUDIENCE, ISSUER
+from smart360.logging import get_logger
 from smart360.registry import load
+
+log = get_logger(__name__)
 
 
 class InvalidGrant(ApplicationError):
@@ -43,7 +46,7 @@ def digest(secret: str) -> str:
 def _sign(claims: dict[str, Any]) -> str:
     key = keys.current()
     now = int(time.time())
-    body = {"iss": ISSUER, "iat": now, "exp": now + access_ttl(), "jti": uuid.uuid4().hex,
+    body = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + access_ttl(), "jti": uuid.uuid4().hex,
             "typ": "access", **claims}
     return jwt.encode(body, key.private, algorithm="RS256", headers={"kid": key.kid})
 
@@ -64,30 +67,39 @@ def user_claims(user: User) -> dict[str, Any]:
     }
 
 
-def token_pair_issue(*, user: User) -> dict[str, Any]:
+def token_pair_issue(*, user: User, family: uuid.UUID | None = None) -> dict[str, Any]:
     refresh = secrets.token_urlsafe(32)
     RefreshToken.objects.create(
-        token_hash=digest(refresh), user=user, expires_at=timezone.now() + refresh_ttl()
+        token_hash=digest(refresh), user=user, family=family or uuid.uuid4(),
+        expires_at=timezone.now() + refresh_ttl(),
     )
     return {"access": _sign(user_claims(user)), "refresh": refresh, "token_type": "Bearer",
             "expires_in": access_ttl()}
 
 
-@transaction.atomic
 def token_refresh(*, refresh: str) -> dict[str, Any]:
-    """Rotate: the old refresh token is revoked, a new pair issued with fresh claims (tenant)."""
-    row = (
-        RefreshToken.objects.select_for_update()
-        .select_related("user")
-        .filter(token_hash=digest(refresh), revoked_at__isnull=True,
-                expires_at__gt=timezone.now())
-        .first()
-    )
-    if row is None or not row.user.is_active:
-        raise InvalidGrant("The refresh token is invalid, expired or revoked.")
-    row.revoked_at = timezone.now()
-    row.save(update_fields=["revoked_at"])
-    return token_pair_issue(user=row.user)
+    """Rotate: the old refresh token is spent, a new pair issued in its family with fresh claims
+    (a new tenant, new roles). A spent token presented again revokes the whole family."""
+    reused = False
+    with transaction.atomic():
+        row = (RefreshToken.objects.select_for_update().select_related("user")
+               .filter(token_hash=digest(refresh)).first())
+        now = timezone.now()
+        if row is not None and row.rotated_at is not None:
+            RefreshToken.objects.filter(family=row.family, revoked_at__isnull=True).update(
+                revoked_at=now)
+            reused = True
+        elif row is None or row.revoked_at or row.expires_at <= now or not row.user.is_active:
+            raise InvalidGrant("The refresh token is invalid, expired or revoked.")
+        else:
+            RefreshToken.objects.filter(pk=row.pk).update(revoked_at=now, rotated_at=now)
+            return token_pair_issue(user=row.user, family=row.family)
+    # Outside the rollback: the family stays revoked although this request fails.
+    assert reused
+    assert row is not None
+    log.warning("refresh_token_reused", user=str(row.user_id), family=str(row.family))
+    raise InvalidGrant("This refresh token was already used: the session is ended everywhere. "
+                       "Log in again.")
 
 
 def token_revoke(*, refresh: str) -> bool:

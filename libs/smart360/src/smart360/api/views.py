@@ -37,10 +37,11 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from smart360.api import idempotency, pagination, strict
+from smart360.api.throttles import PerEmailThrottle
 from smart360.conf import service_name
 from smart360.errors import ValidationFailed
 from smart360.identity.principal import Principal
@@ -194,9 +195,14 @@ class PublicView(ApiView):
     authentication_classes: ClassVar[list[type]] = []  # type: ignore[misc]
     throttle_classes: ClassVar[list[type]] = [ScopedRateThrottle]  # type: ignore[misc]
     throttle_scope: ClassVar[str] = "anon"
+    throttle_per_email: ClassVar[bool] = False  # also count per email address in the body
 
     def get_permissions(self) -> list[BasePermission]:
         return [AllowAny()]
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        throttles: list[BaseThrottle] = super().get_throttles()
+        return [*throttles, PerEmailThrottle()] if self.throttle_per_email else throttles
 
 
 # -- permissions (one set for the platform) --------------------------------------------------

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 from smart360.conf import service_name
+from smart360.logging import get_logger
 from smart360.redis import redis_client
+
+log = get_logger(__name__)
 
 
 def liveness() -> tuple[int, dict[str, Any]]:
@@ -36,7 +40,11 @@ def readiness() -> tuple[int, dict[str, Any]]:
         try:
             checks[name] = check()
         except Exception as exc:  # a probe reports, it never raises
-            checks[name] = f"error: {type(exc).__name__}: {exc}"[:300]
+            # The probe is public: outside DEBUG it names the failing dependency only (host
+            # names and driver messages go to the log).
+            log.warning("readiness_failed", check=name, error=f"{type(exc).__name__}: {exc}")
+            checks[name] = (f"error: {type(exc).__name__}: {exc}"[:300] if settings.DEBUG
+                            else "unavailable")
     ok = all(v == "ok" for v in checks.values())
     body = {"status": "ok" if ok else "unavailable", "service": service_name()}
     return (200 if ok else 503), {**body, "checks": checks}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import structlog
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from smart360 import requestid
@@ -50,3 +52,37 @@ class RequestContextMiddleware:
         response = self.get_response(request)
         response[requestid.HEADER] = rid
         return response
+
+
+class AdminLoginThrottle:
+    """Django admin's login form, throttled per client address: at most ADMIN_LOGINS POSTs a
+    minute (the ALB does not route /admin/ publicly; this is for the hosts that can reach it)."""
+
+    ADMIN_LOGINS = 10
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.path = f"/{service_name()}/admin/login/"
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path_info == self.path:
+            client = client_address(request)
+            key = f"smart360:admin-login:{client}"
+            try:
+                cache.add(key, 0, 60)  # the window opens with the first attempt
+                tries = cache.incr(key)
+            except Exception:  # the cache is down: the password check still stands
+                tries = 0
+            if tries > self.ADMIN_LOGINS:
+                return HttpResponse("Too many login attempts; wait a minute.", status=429,
+                                    content_type="text/plain", headers={"Retry-After": "60"})
+        return self.get_response(request)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client, as the hops in front of us (NUM_PROXIES) report it in X-Forwarded-For."""
+    hops = int(getattr(settings, "REST_FRAMEWORK", {}).get("NUM_PROXIES") or 0)
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return str(request.META.get("REMOTE_ADDR", ""))

@@ -1,7 +1,9 @@
 """auth's public keys (JWKS), cached: in-process first, then the Django cache, then auth.
 
 A token with an unknown `kid` (a key rotated in after our last fetch) triggers one refetch,
-at most once per REFETCH_INTERVAL per process, so garbage tokens cannot hammer auth.
+at most once per REFETCH_INTERVAL per process, so garbage tokens cannot hammer auth. The key set
+a process holds expires after KEYS_MAX_AGE: a key auth withdraws stops verifying everywhere
+within minutes, including tokens already verified once (tokens.verify checks the kid).
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from smart360.logging import get_logger
 
 log = get_logger(__name__)
 CACHE_KEY = "smart360:identity:jwks"
-CACHE_SECONDS = 3600
+CACHE_SECONDS = 300
+KEYS_MAX_AGE = 300.0
 REFETCH_INTERVAL = 10.0
 
 _lock = threading.Lock()
 _keys: dict[str, Any] = {}
 _last_fetch = 0.0
+_loaded_at = 0.0
 
 
 def fetch_document() -> dict[str, Any]:
@@ -70,7 +74,7 @@ def _cache_set(document: dict[str, Any]) -> None:
 
 
 def _refresh(*, force: bool) -> None:
-    global _last_fetch
+    global _last_fetch, _loaded_at
     document = None if force else _cache_get()
     if document is None:
         if force and time.monotonic() - _last_fetch < REFETCH_INTERVAL:
@@ -84,22 +88,30 @@ def _refresh(*, force: bool) -> None:
         _cache_set(document)
     _keys.clear()
     _keys.update(_load(document))
+    _loaded_at = time.monotonic()
 
 
 def key_for(kid: str) -> Any | None:
     """The public key for `kid`, refetching once (rate-limited) when it is unknown."""
     with _lock:
-        if kid not in _keys and not _keys:
+        if not _keys or time.monotonic() - _loaded_at > KEYS_MAX_AGE:
             _refresh(force=False)
         if kid not in _keys:
             _refresh(force=True)
         return _keys.get(kid)
 
 
+def still_valid(kid: str) -> bool:
+    """Is `kid` in the current key set? Cheap while the set is fresh (a dict lookup)."""
+    if _keys and time.monotonic() - _loaded_at <= KEYS_MAX_AGE:
+        return kid in _keys
+    return key_for(kid) is not None
+
+
 def reset() -> None:
     """Forget every cached key (tests; after a manual key revocation)."""
-    global _last_fetch
+    global _last_fetch, _loaded_at
     with _lock:
         _keys.clear()
-        _last_fetch = 0.0
+        _last_fetch = _loaded_at = 0.0
         cache.delete(CACHE_KEY)

@@ -19,6 +19,7 @@ import jwt
 from smart360.identity import jwks
 
 ISSUER = "smart360-auth"
+AUDIENCE = "smart360"  # tokens for the platform's APIs, not another relying party's
 ALGORITHM = "RS256"
 LEEWAY_SECONDS = 30
 
@@ -28,7 +29,7 @@ class InvalidToken(Exception):
 
 
 VERIFIED_CACHE_SIZE = 4096
-_verified: OrderedDict[str, tuple[dict[str, Any], float]] = OrderedDict()
+_verified: OrderedDict[str, tuple[dict[str, Any], float, str]] = OrderedDict()
 _verified_lock = threading.Lock()
 
 
@@ -39,16 +40,17 @@ def verify(token: str) -> dict[str, Any]:
         hit = _verified.get(token)
         if hit is not None and now < hit[1]:
             _verified.move_to_end(token)
-            return dict(hit[0])
-    claims = _verify_signature_and_claims(token)
+    if hit is not None and now < hit[1] and jwks.still_valid(hit[2]):
+        return dict(hit[0])
+    claims, kid = _verify_signature_and_claims(token)
     with _verified_lock:
-        _verified[token] = (claims, float(claims["exp"]) + LEEWAY_SECONDS)
+        _verified[token] = (claims, float(claims["exp"]) + LEEWAY_SECONDS, kid)
         if len(_verified) > VERIFIED_CACHE_SIZE:
             _verified.popitem(last=False)
     return dict(claims)
 
 
-def _verify_signature_and_claims(token: str) -> dict[str, Any]:
+def _verify_signature_and_claims(token: str) -> tuple[dict[str, Any], str]:
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError as exc:
@@ -67,8 +69,9 @@ def _verify_signature_and_claims(token: str) -> dict[str, Any]:
             key,
             algorithms=[ALGORITHM],
             issuer=ISSUER,
+            audience=AUDIENCE,
             leeway=LEEWAY_SECONDS,
-            options={"require": ["exp", "iat", "sub", "iss"]},
+            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
         )
     except jwt.ExpiredSignatureError as exc:
         raise InvalidToken("token expired") from exc
@@ -76,4 +79,4 @@ def _verify_signature_and_claims(token: str) -> dict[str, Any]:
         raise InvalidToken(f"invalid token: {exc}") from exc
     if claims.get("typ") != "access":
         raise InvalidToken("not an access token")
-    return claims
+    return claims, kid

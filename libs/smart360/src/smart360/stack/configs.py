@@ -105,6 +105,8 @@ defaults
 
 frontend gateway
     bind 127.0.0.1:{stack.port("gateway")}
+    # The client's address for per-client throttles (Django counts NUM_PROXIES hops back).
+    option forwardfor
     unique-id-format %[uuid()]
     http-request set-header X-Request-ID %[unique-id] unless {{ req.hdr(x-request-id) -m found }}
     # Only idempotent requests are re-sent after the server may have seen them.

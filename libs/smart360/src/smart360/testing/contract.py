@@ -153,6 +153,24 @@ def test_whoami_needs_a_token_and_echoes_its_identity(api, prefix, tokens):
     assert body["roles"] == ["admin", "clerk"]
 
 
+def test_production_settings_pass_django_check_deploy(tmp_path):
+    """`manage.py check --deploy` with the environment production gives (an https gateway, a
+    strong secret, no debug): no warning at all."""
+    import os
+    import secrets
+
+    svc = load().service(service_name())
+    root = Path(sys.modules[svc.package].__file__).parents[1]  # type: ignore[arg-type]
+    env = {**os.environ, "SMART360_GATEWAY_URL": "https://api.smart360.example.com",
+           "DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_DEBUG": "false",
+           "DJANGO_ALLOWED_HOSTS": "api.smart360.example.com"}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level",
+                             "WARNING"], cwd=root, env=env, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
 def test_passwords_are_hashed_with_argon2():
     from django.contrib.auth.hashers import make_password
 

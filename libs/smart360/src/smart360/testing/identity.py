@@ -14,7 +14,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from smart360.identity.tokens import ISSUER
+from smart360.identity.tokens import AUDIENCE, ISSUER
 
 KID = "test-key"
 
@@ -47,6 +47,7 @@ def claims(
     now = int(time.time())
     return {
         "iss": ISSUER,
+        "aud": AUDIENCE,
         "sub": sub or str(uuid.uuid4()),
         "email": email,
         "tenant": str(tenant) if tenant else None,
