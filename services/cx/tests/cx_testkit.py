@@ -20,9 +20,11 @@ _ids = itertools.count(7001)
 
 def feed(*events: Event, tenant_id: uuid.UUID | None = TENANT, event_id: str | None = None
          ) -> dict[str, int]:
-    """Deliver events to cx as the relay would (the inbox, the handlers, one transaction)."""
+    """Deliver events to cx as the relay would (the inbox, the handlers, one transaction); none
+    may fail or be parked."""
     result: dict[str, int] = deliver.apply(
         args=[[envelope_of(e, tenant_id=tenant_id, event_id=event_id) for e in events]]).get()
+    assert (result["failed"], result["parked"]) == (0, 0), result
     return result
 
 

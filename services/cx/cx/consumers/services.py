@@ -158,7 +158,7 @@ def account_activate(*, tenant_id: uuid.UUID, consumer: Consumer, utility_servic
 
 
 def _account_locked(tenant_id: uuid.UUID, account_number: str) -> Account:
-    account = (Account.objects.select_for_update().select_related("consumer")
+    account = (Account.objects.select_for_update(of=("self",)).select_related("consumer")
                .filter(tenant_id=tenant_id, number=account_number).first())
     if account is None:
         raise NotFound(f"No such account {account_number}.", code="unknown_account")
@@ -246,7 +246,8 @@ def disconnection_for_overdue(*, tenant_id: uuid.UUID, account_number: str, as_o
 def connection_request_completed(*, tenant_id: uuid.UUID, completed: WorkOrderCompleted) -> None:
     """A disconnection, reconnection or transfer work order came back: apply it (pass) or record
     the failure. A completion for a request that is not open (a repeat) changes nothing."""
-    request = (ConnectionRequest.objects.select_for_update().select_related("account", "to_consumer")
+    request = (ConnectionRequest.objects.select_for_update(of=("self",))
+               .select_related("account", "to_consumer")
                .filter(tenant_id=tenant_id, request_key=completed.request_key,
                        status=ConnectionRequest.Status.REQUESTED).first())
     if request is None:
