@@ -19,6 +19,6 @@ class FileSchema(AutoSchema):
             return responses
         responses.pop(204, None)
         responses.pop(200, None)
-        for media_type in self.view.media_types:
+        for media_type in getattr(self.view, "media_types", ()):
             responses[(200, media_type)] = OpenApiTypes.BINARY
         return responses

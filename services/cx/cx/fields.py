@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from cx.consumers.models import LOCALES
@@ -9,27 +11,27 @@ from cx.consumers.models import LOCALES
 PHONE = r"^\+?[0-9 ()-]{4,32}$"
 
 
-def person_name(**kwargs: object) -> serializers.CharField:
-    return serializers.CharField(max_length=200, **kwargs)  # type: ignore[arg-type]
+def person_name(**kwargs: Any) -> serializers.CharField:
+    return serializers.CharField(max_length=200, **kwargs)
 
 
-def email(**kwargs: object) -> serializers.EmailField:
-    return serializers.EmailField(max_length=254, **kwargs)  # type: ignore[arg-type]
+def email(**kwargs: Any) -> serializers.EmailField:
+    return serializers.EmailField(max_length=254, **kwargs)
 
 
-def phone(**kwargs: object) -> serializers.RegexField:
-    return serializers.RegexField(PHONE, max_length=32, **kwargs)  # type: ignore[arg-type]
+def phone(**kwargs: Any) -> serializers.RegexField:
+    return serializers.RegexField(PHONE, max_length=32, **kwargs)
 
 
-def locale(**kwargs: object) -> serializers.ChoiceField:
-    return serializers.ChoiceField(LOCALES, **kwargs)  # type: ignore[arg-type]
+def locale(**kwargs: Any) -> serializers.ChoiceField:
+    return serializers.ChoiceField(LOCALES, **kwargs)
 
 
-def reason(**kwargs: object) -> serializers.CharField:
-    return serializers.CharField(max_length=500, **kwargs)  # type: ignore[arg-type]
+def reason(**kwargs: Any) -> serializers.CharField:
+    return serializers.CharField(max_length=500, **kwargs)
 
 
-def onboarding_id(what: str, **kwargs: object) -> serializers.IntegerField:
+def onboarding_id(what: str, **kwargs: Any) -> serializers.IntegerField:
     """A reference to onboarding's configuration by its id."""
-    return serializers.IntegerField(min_value=1, max_value=2**63 - 1,  # type: ignore[arg-type]
+    return serializers.IntegerField(min_value=1, max_value=2**63 - 1,
                                     help_text=f"onboarding's {what} id", **kwargs)

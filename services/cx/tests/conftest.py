@@ -17,6 +17,7 @@ from smart360.contracts.onboarding import (
 )
 from smart360.testing.factories import OTHER_TENANT, TENANT
 
+
 @pytest.fixture
 def tenant() -> uuid.UUID:
     return TENANT

@@ -7,12 +7,12 @@ import hashlib
 import runpy
 
 import boto3
-import cx.settings
 import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from moto import mock_aws
 
+import cx.settings
 from cx.applications.models import Application, ApplicationDocument
 
 pytestmark = pytest.mark.django_db

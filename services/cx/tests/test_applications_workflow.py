@@ -31,11 +31,13 @@ def decide(client, app_id, decision="approve", reason="ok"):
 
 def test_an_application_goes_from_review_to_a_connected_account(as_admin, application_body):
     app = submit(as_admin, application_body)
-    assert app["number"].startswith("APP-") and len(app["number"]) == len("APP-20261031-001")
+    assert app["number"].startswith("APP-")
+    assert len(app["number"]) == len("APP-20261031-001")
     assert (app["stage"], app["status"]) == ("APPLICATION_REVIEW", "AWAITING_DECISION")
     assert app["applicant"] == application_body["applicant"]
     consumer = Consumer.objects.get(pk=app["consumer"])
-    assert consumer.status == "CREATED" and consumer.name == "Rita Lopes"
+    assert consumer.status == "CREATED"
+    assert consumer.name == "Rita Lopes"
     assert [e["consumer_id"] for e in published("cx.consumer.created")] == [consumer.pk]
 
     # review → site inspection: wx is asked for the work order
@@ -91,7 +93,8 @@ def test_numbers_follow_the_tenants_id_formats(as_admin, application_body):
     feed(IdFormatChanged(entity="application", prefix="WA-APP", date_part="YYYY", padding=5),
          IdFormatChanged(entity="account", prefix="WA-ACC", date_part="", padding=6))
     app = submit(as_admin, application_body)
-    assert app["number"].startswith("WA-APP-20") and app["number"].endswith("-00001")
+    assert app["number"].startswith("WA-APP-20")
+    assert app["number"].endswith("-00001")
     decide(as_admin, app["id"])
     feed(completed(app["number"], "SITE_INSPECTION"))
     decide(as_admin, app["id"])
@@ -237,7 +240,8 @@ def test_no_application_before_areas_and_a_plan(as_admin):
     assert problem["code"] == "setup_incomplete"
     assert problem["missing"] == ["service areas", "a plan"]
     assert "areas and a plan" in problem["detail"]
-    assert not Consumer.objects.exists() and not OutboxEvent.objects.exists()
+    assert not Consumer.objects.exists()
+    assert not OutboxEvent.objects.exists()
 
 
 @pytest.mark.parametrize(("field", "value", "code"), [
@@ -288,7 +292,8 @@ def test_the_same_idempotency_key_submits_once(as_admin, application_body):
     key = {"HTTP_IDEMPOTENCY_KEY": "apply-rita-1"}
     first = as_admin.post(URL, application_body, format="json", **key)
     again = as_admin.post(URL, application_body, format="json", **key)
-    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
     assert Application.objects.count() == Consumer.objects.count() == 1
     other = as_admin.post(URL, {**application_body, "address": "3 Hill Lane"}, format="json", **key)
     assert other.status_code == 422

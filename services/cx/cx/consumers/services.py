@@ -48,7 +48,7 @@ ACCOUNT = StateMachine("account", {
     A.PERMANENTLY_DISCONNECTED: (A.ARCHIVED,),
 })
 # The account state each completed work order leads to.
-TARGET = {
+TARGET: dict[tuple[str, bool], str] = {
     (ConnectionRequest.Kind.DISCONNECTION, False): A.TEMPORARILY_DISCONNECTED,
     (ConnectionRequest.Kind.DISCONNECTION, True): A.PERMANENTLY_DISCONNECTED,
     (ConnectionRequest.Kind.RECONNECTION, False): A.CONNECTED,
@@ -200,7 +200,8 @@ def connection_request_create(*, tenant_id: uuid.UUID, account_number: str, kind
         account = _account_locked(tenant_id, account_number)
         to_consumer = None
         if kind == ConnectionRequest.Kind.TRANSFER:
-            to_consumer = Consumer.objects.filter(tenant_id=tenant_id, pk=to_consumer_id).first()
+            to_consumer = (Consumer.objects.filter(tenant_id=tenant_id, pk=to_consumer_id).first()
+                           if to_consumer_id else None)
             if to_consumer is None:
                 raise NotFound(f"Unknown consumer {to_consumer_id}.", code="unknown_consumer")
         _check_request(account, kind, permanent, to_consumer)
@@ -295,7 +296,8 @@ def _transfer(tenant_id: uuid.UUID, request: ConnectionRequest, account: Account
     previous = account.consumer_id
     rows = Consumer.objects.filter(tenant_id=tenant_id, pk=new.pk)
     status = rows.values_list("status", flat=True).get()
-    walk = {S.CREATED: (S.APPROVED, S.INSTALLED, S.CONNECTED), S.TEMPORARILY_DISCONNECTED: (S.CONNECTED,)}
+    walk: dict[str, tuple[str, ...]] = {S.CREATED: (S.APPROVED, S.INSTALLED, S.CONNECTED),
+                                        S.TEMPORARILY_DISCONNECTED: (S.CONNECTED,)}
     for step in walk.get(status, ()):
         CONSUMER.move(rows, step, label=f"Consumer {new.number}")
     Account.objects.filter(pk=account.pk).update(consumer_id=new.pk, updated_at=timezone.now())

@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from cx.applications.models import Application
 from cx.consumers.models import Account, Consumer
 from cx.service_requests.models import DONE, Complaint, ServiceRequest, Status
-from smart360.domain.tenants import tenant_today, tenant_zone
+from smart360.domain.tenants import tenant_zone
 
 
 def _by(rows: QuerySet[Any], field: str, values: list[str], **extra: Any) -> dict[str, int]:
@@ -33,8 +34,9 @@ def _tracked(model: type[ServiceRequest] | type[Complaint], tenant_id: uuid.UUID
 
 
 def kpis(*, tenant_id: uuid.UUID) -> dict[str, Any]:
-    today = tenant_today(tenant_id)
-    month_start = datetime(today.year, today.month, 1, tzinfo=tenant_zone(tenant_id))
+    zone = tenant_zone(tenant_id)
+    today = timezone.now().astimezone(zone).date()
+    month_start = datetime(today.year, today.month, 1, tzinfo=zone)
     accounts = _by(Account.objects.filter(tenant_id=tenant_id), "status", list(Account.Status.values),
                    this_month=Count("id", filter=Q(connected_at__gte=month_start)))
     return {

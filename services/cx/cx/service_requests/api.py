@@ -13,7 +13,10 @@ from cx.service_requests.models import Complaint, Priority, ServiceRequest, Stat
 from smart360.api import TenantListView, TenantView
 from smart360.errors import NotFound
 
-ID = {"min_value": 1, "max_value": 2**63 - 1}
+
+def reference(**kwargs: Any) -> serializers.IntegerField:
+    """An id of this service's rows."""
+    return serializers.IntegerField(min_value=1, max_value=2**63 - 1, **kwargs)
 
 
 def hours(**kwargs: Any) -> serializers.IntegerField:
@@ -126,13 +129,13 @@ class TrackedFilters(serializers.Serializer):
                                              "the description.")
     status = serializers.ChoiceField(Status.choices, required=False)
     priority = serializers.ChoiceField(Priority.choices, required=False)
-    consumer = serializers.IntegerField(required=False, **ID)
+    consumer = reference(required=False)
     account = serializers.CharField(required=False, max_length=40, help_text="Account number.")
     breached = serializers.BooleanField(required=False, help_text="Resolution SLA breached (or not).")
 
 
 class TrackedInput(serializers.Serializer):
-    consumer = serializers.IntegerField(**ID)
+    consumer = reference()
     account = serializers.CharField(required=False, allow_blank=True, default="", max_length=40,
                                     help_text="One of the consumer's account numbers.")
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
@@ -150,10 +153,10 @@ class ServiceRequestList(TenantListView):
     Output = ServiceRequestOutput
 
     class Filters(TrackedFilters):
-        service = serializers.IntegerField(required=False, **ID)
+        service = reference(required=False)
 
     class Input(TrackedInput):
-        service = serializers.IntegerField(help_text="The catalog service.", **ID)
+        service = reference(help_text="The catalog service.")
         priority = serializers.ChoiceField(Priority.choices, required=False,
                                            help_text="The catalog service's when absent.")
 

@@ -26,13 +26,14 @@ from smart360.domain.states import StateMachine
 from smart360.errors import Conflict, NotFound, ValidationFailed
 
 T = TypeVar("T", ServiceRequest, Complaint)
-MOVES = {
+MOVES: dict[str, tuple[str, ...]] = {
     Status.OPEN: (Status.IN_PROGRESS, Status.RESOLVED, Status.CANCELLED),
     Status.IN_PROGRESS: (Status.RESOLVED, Status.CANCELLED),
     Status.RESOLVED: (Status.CLOSED, Status.IN_PROGRESS),
 }
 MACHINES = {ServiceRequest: StateMachine("service request", MOVES),
             Complaint: StateMachine("complaint", MOVES)}
+LABELS = {ServiceRequest: "Service request", Complaint: "Complaint"}
 # Complaints have no catalog: (response, resolution) hours by priority.
 COMPLAINT_SLA_HOURS = {Priority.EMERGENCY: (1, 4), Priority.HIGH: (4, 24),
                        Priority.MEDIUM: (24, 72), Priority.LOW: (48, 168)}
@@ -150,7 +151,7 @@ def tracked_move(model: type[T], *, tenant_id: uuid.UUID, pk: int, to: str, note
     if to == Status.IN_PROGRESS:
         changes["resolved_at"] = None  # reopened
     rows = model.objects.filter(tenant_id=tenant_id, pk=pk)
-    MACHINES[model].move(rows, to, label=f"{model._meta.verbose_name.capitalize()} {pk}", **changes)
+    MACHINES[model].move(rows, to, label=f"{LABELS[model]} {pk}", **changes)
     return rows.select_related("consumer", "account").get()
 
 

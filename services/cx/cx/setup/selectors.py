@@ -27,6 +27,12 @@ def _one(model: type[M], tenant_id: uuid.UUID, onboarding_id: int) -> M | None:
     return model.objects.filter(tenant_id=tenant_id, onboarding_id=onboarding_id).first()
 
 
+def _known(row: M | None, what: str, value: int) -> M:
+    if row is None:
+        raise NotFound(f"Unknown {what} {value}.", code=f"unknown_{what.replace(' ', '_')}")
+    return row
+
+
 def connection_setup(*, tenant_id: uuid.UUID, utility_service: int, area: int, category: int,
                      plan: int) -> ConnectionSetup:
     """The referenced configuration, or: 409 while the tenant has no areas or no plan yet (the
@@ -42,15 +48,12 @@ def connection_setup(*, tenant_id: uuid.UUID, utility_service: int, area: int, c
                 f"No application before service areas and a plan: this utility has no "
                 f"{' and no '.join(missing)} yet. Configure them in onboarding first.",
                 code="setup_incomplete", extra={"missing": missing})
-    service_row = _one(UtilityService, tenant_id, utility_service)
-    category_row = _one(Category, tenant_id, category)
-    for value, row, what in ((utility_service, service_row, "utility service"),
-                             (area, area_row, "area"), (category, category_row, "category"),
-                             (plan, plan_row, "plan")):
-        if row is None:
-            raise NotFound(f"Unknown {what} {value}.", code=f"unknown_{what.replace(' ', '_')}")
-    assert service_row and area_row and category_row and plan_row
-    errors = {}
+    service_row = _known(_one(UtilityService, tenant_id, utility_service), "utility service",
+                         utility_service)
+    area_row = _known(area_row, "area", area)
+    category_row = _known(_one(Category, tenant_id, category), "category", category)
+    plan_row = _known(plan_row, "plan", plan)
+    errors: dict[str, str] = {}
     if category_row.utility_service != utility_service:
         errors["category"] = f"Category {category} belongs to another utility service."
     if plan_row.utility_service != utility_service:

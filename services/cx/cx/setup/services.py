@@ -10,7 +10,7 @@ from cx.setup.models import Area, Category, Plan, Projected, UtilityService
 
 def _upsert(model: type[Projected], *, tenant_id: uuid.UUID, onboarding_id: int, **fields: Any
             ) -> None:
-    model.objects.update_or_create(tenant_id=tenant_id, onboarding_id=onboarding_id,
+    model._default_manager.update_or_create(tenant_id=tenant_id, onboarding_id=onboarding_id,
                                    defaults=fields)
 
 
