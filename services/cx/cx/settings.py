@@ -27,3 +27,7 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# How long an application waits for onboarding's configuration events to be projected here when
+# it refers to a service, area, category or plan not seen yet (see applications.services).
+CX_SETUP_WAIT_SECONDS = float(env.optional("CX_SETUP_WAIT_SECONDS", "3"))

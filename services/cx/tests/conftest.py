@@ -70,6 +70,12 @@ def application_body(utility) -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
+def _no_wait_for_projections(settings):
+    """Each test feeds its configuration first; one test measures the wait itself."""
+    settings.CX_SETUP_WAIT_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _documents_in_a_temporary_folder(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

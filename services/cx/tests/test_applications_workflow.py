@@ -3,14 +3,18 @@ events) → CONNECTED with a numbered account and `cx.connection.activated`."""
 
 from __future__ import annotations
 
+import threading
+import time
 from decimal import Decimal
 
 import pytest
 from cx_testkit import completed, feed, published
+from django.db import connection
 
 from cx.applications.models import Application
 from cx.consumers.models import Account, Consumer
-from smart360.contracts.onboarding import IdFormatChanged, OrganizationCreated
+from cx.setup.models import Plan
+from smart360.contracts.onboarding import IdFormatChanged, OrganizationCreated, PlanCreated
 from smart360.events.models import InboxEvent, OutboxEvent
 from smart360.testing.factories import OTHER_TENANT, TENANT
 
@@ -253,6 +257,35 @@ def test_an_unknown_reference_is_a_404(as_admin, application_body, field, value,
     assert response.status_code == 404
     assert response.json()["code"] == code
     assert not Application.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_application_waits_briefly_for_a_plan_configured_a_moment_ago(as_admin, settings,
+                                                                        application_body):
+    """onboarding's plan.created is on its way when the application arrives (the flow does just
+    that): a known organization's application waits for it, up to CX_SETUP_WAIT_SECONDS."""
+    feed(OrganizationCreated(organization_id=TENANT, name="Co", currency="USD", timezone="UTC",
+                             created_by=TENANT))
+    Plan.objects.filter(tenant_id=TENANT, onboarding_id=41).delete()
+    settings.CX_SETUP_WAIT_SECONDS = 10
+
+    def onboarding_publishes_the_plan() -> None:
+        time.sleep(0.5)
+        feed(PlanCreated(plan_id=41, name="Residential", utility_service_id=11, category_id=31))
+        connection.close()
+
+    late = threading.Thread(target=onboarding_publishes_the_plan)
+    started = time.monotonic()
+    late.start()
+    response = as_admin.post(URL, application_body, format="json")
+    late.join()
+    assert response.status_code == 201, response.json()
+    assert 0.4 < time.monotonic() - started < 10
+
+    settings.CX_SETUP_WAIT_SECONDS = 0.3
+    started = time.monotonic()
+    assert as_admin.post(URL, {**application_body, "plan": 999}, format="json").status_code == 404
+    assert time.monotonic() - started >= 0.3
 
 
 def test_another_tenants_configuration_is_unknown_here(as_other_tenant, application_body):

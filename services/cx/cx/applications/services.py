@@ -11,9 +11,11 @@ one per request_key); its completion (`wx.workorder.completed`) moves the applic
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -28,6 +30,7 @@ from cx.setup.models import UtilityService
 from cx.setup.selectors import connection_setup
 from smart360.contracts.cx import WorkOrderRequested
 from smart360.contracts.wx import WorkOrderCompleted
+from smart360.domain.models import TenantProfile
 from smart360.domain.money import quantity
 from smart360.domain.states import StateMachine
 from smart360.errors import Conflict, NotFound, ValidationFailed
@@ -45,6 +48,7 @@ STAGES = StateMachine("application", {
 })
 APPROVE_TO: dict[str, str] = {St.APPLICATION_REVIEW: St.SITE_INSPECTION, St.APPROVAL: St.INSTALLATION}
 MOVED_BY_FIELD_WORK: dict[str, str] = {St.SITE_INSPECTION: "SITE_INSPECTION", St.INSTALLATION: "INSTALLATION"}
+SETUP_POLL_SECONDS = 0.2
 DOCUMENT_STAGES = (St.APPLICATION_REVIEW, St.SITE_INSPECTION, St.APPROVAL, St.INSTALLATION)
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 DOCUMENT_TYPES = {b"%PDF-": ("application/pdf", ".pdf"), b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
@@ -81,13 +85,34 @@ def _request_work(application: Application, kind: str, request_key: str, descrip
 
 
 # -- submission and decisions ------------------------------------------------------------------
+def _setup_projected(*, tenant_id: uuid.UUID, utility_service: int, area: int, category: int,
+                     plan: int) -> None:
+    """The configuration an application refers to, as projected here. onboarding's events take a
+    moment to arrive: a utility configured a second ago may not be projected yet. So an organization
+    this service already knows (its profile projected) gets a short, bounded wait on a miss before
+    the 404 or 409; an unknown tenant, nothing to wait for, is answered at once."""
+    deadline = time.monotonic() + settings.CX_SETUP_WAIT_SECONDS
+    known_tenant: bool | None = None
+    while True:
+        try:
+            connection_setup(tenant_id=tenant_id, utility_service=utility_service, area=area,
+                             category=category, plan=plan)
+            return
+        except (NotFound, Conflict):
+            if known_tenant is None:
+                known_tenant = TenantProfile.objects.filter(tenant_id=tenant_id).exists()
+            if not known_tenant or time.monotonic() >= deadline:
+                raise
+            time.sleep(SETUP_POLL_SECONDS)
+
+
 def application_create(*, tenant_id: uuid.UUID, applicant: dict[str, Any], address: str, area: int,
                        utility_service: int, category: int, plan: int, by: str) -> Application:
     """The application (APPLICATION_REVIEW) and its consumer (CREATED, `cx.consumer.created`).
 
     409 while the utility has no areas or plan, 404 for an unknown reference, 400 when plan,
     category and utility service do not belong together."""
-    connection_setup(tenant_id=tenant_id, utility_service=utility_service, area=area,
+    _setup_projected(tenant_id=tenant_id, utility_service=utility_service, area=area,
                      category=category, plan=plan)
     with transaction.atomic():
         consumer = consumers.consumer_create(
