@@ -3,7 +3,7 @@ this list is the schedule."""
 
 from __future__ import annotations
 
-from cx.consumers import tasks
+from cx.service_requests import tasks
 
 JOBS = [
     tasks.sweep_sla_breaches,

@@ -6,4 +6,7 @@ __all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
 
 urlpatterns = service_urlpatterns("cx", api=[
     path("", include("cx.consumers.urls")),
+    path("", include("cx.applications.urls")),
+    path("", include("cx.service_requests.urls")),
+    path("", include("cx.kpis.urls")),
 ])

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from cx.consumers.models import Consumer, ServiceRequest
+from cx.consumers.models import Account, ConnectionRequest, Consumer
 
 admin.site.register(Consumer)
-admin.site.register(ServiceRequest)
+admin.site.register(Account)
+admin.site.register(ConnectionRequest)

@@ -68,6 +68,7 @@ class ConnectionStatusChanged(Event, type="cx.connection.changed"):
 
     account_number: str
     status: str  # CONNECTED, TEMPORARILY_DISCONNECTED, PERMANENTLY_DISCONNECTED, ARCHIVED
-    consumer_id: int
+    consumer_id: int  # the holder after the change (a transfer's new holder)
+    previous_consumer_id: int | None = None  # a transfer's old holder
     reason: str = ""
     at: datetime

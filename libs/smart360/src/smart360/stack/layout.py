@@ -134,6 +134,7 @@ class Stack:
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(self.port("smtp")),
             "SMART360_MAIL_DIR": str(self.mail_dir),
+            "SMART360_MEDIA_ROOT": str(self.path("media", svc.name)),  # uploaded files, locally
             "CELERY_CONCURRENCY": str(self.registry.local.worker_concurrency),
             "PYTHONUNBUFFERED": "1",
         }

@@ -1,0 +1,1 @@
+"""cx's dashboard numbers, counted set-based (a handful of aggregate queries per call)."""

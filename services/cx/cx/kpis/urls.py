@@ -1,0 +1,5 @@
+from django.urls import path
+
+from cx.kpis import api
+
+urlpatterns = [path("kpis/", api.Kpis.as_view(), name="kpis")]
