@@ -231,7 +231,8 @@ def segments(period_start: date, period_end: date, versions: Sequence[Version]) 
 # -- a bill ---------------------------------------------------------------------------------------
 def _segment_lines(seg: Segment, q: Decimal, bands: Mapping[str, Decimal], unit: str,
                    label: str) -> tuple[list[Line], Decimal]:
-    """Lines of one segment, and its energy charge (the base of percent charges)."""
+    """Lines of one segment, and its energy charge (the base of percent charges). A prorated
+    fixed line shows its fraction to 3 places; its amount uses the exact fraction."""
     tariff, f = seg.version.tariff, seg.fraction
     energy: list[Line] = []
     if tariff.kind == "tou":
@@ -249,11 +250,12 @@ def _segment_lines(seg: Segment, q: Decimal, bands: Mapping[str, Decimal], unit:
     energy_charge = sum((line.amount for line in energy), ZERO)
     lines = list(energy)
     if tariff.fixed_charge:
-        lines.append(Line(f"Fixed charge{label}", f, tariff.fixed_charge,
+        lines.append(Line(f"Fixed charge{label}", quantity(f), tariff.fixed_charge,
                           money(tariff.fixed_charge * f)))
     for charge in tariff.additional_charges:
         if charge.kind == "fixed":
-            lines.append(Line(f"{charge.name}{label}", f, charge.amount, money(charge.amount * f)))
+            lines.append(Line(f"{charge.name}{label}", quantity(f), charge.amount,
+                              money(charge.amount * f)))
         elif charge.kind == "per_unit":
             lines.append(Line(f"{charge.name}{label}", q, charge.amount, money(q * charge.amount)))
         else:
