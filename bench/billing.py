@@ -174,7 +174,7 @@ def ping_worker(timeout: float = 60) -> None:
         try:
             dispatch("smart360.ping", queue="bx").get(timeout=5)
             return
-        except Exception:  # noqa: S110 - not up yet
+        except Exception:
             time.sleep(0.5)
     raise SystemExit("the bx worker did not answer a ping")
 

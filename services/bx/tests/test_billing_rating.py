@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -135,7 +136,8 @@ def test_a_version_change_mid_period_prorates_by_days():
 def test_a_version_effective_at_the_period_start_is_not_prorated():
     versions = [Version(date(2026, 1, 1), DOMAIN, 1), Version(date(2026, 11, 1), NEW, 2)]
     segs = segments(date(2026, 11, 1), date(2026, 11, 30), versions)
-    assert len(segs) == 1 and segs[0].version.number == 2
+    assert len(segs) == 1
+    assert segs[0].version.number == 2
     assert rate_period(consumption=D(850), segments=segs).subtotal == D("160.00")  # 30+110+20 fixed
 
 
@@ -229,8 +231,10 @@ def test_versions_never_overlap(days):
     base = date(2025, 1, 1)
     versions = [Version(base + timedelta(days=d), DOMAIN, n) for d, n in days]
     intervals = version_intervals(versions)
-    for (_, end, _), (start, _, _) in zip(intervals, intervals[1:], strict=False):
-        assert end is not None and end < start and end + timedelta(days=1) == start  # no gap either
+    for (_, end, _), (start, _, _) in itertools.pairwise(intervals):
+        assert end is not None
+        assert end < start
+        assert end + timedelta(days=1) == start
     assert intervals[-1][1] is None
     for start, _, version in intervals:  # of two versions on one day, the higher number stays
         assert version.number == max(n for d, n in days if base + timedelta(days=d) == start)

@@ -58,7 +58,7 @@ def _write(tmp_path: Path, text: str) -> Path:
     (('local_port = 8130', 'local_port = 8121'), "overlap across web instances"),
     (('database = "smart360_cx"', 'database = "smart360_mx"'), "share database"),
     (('prefix = "/cx/"', 'prefix = "/consumers/"'), "prefix must be /cx/"),
-    (('publishes = ["cx.consumer.created"]', 'publishes = ["rx.consumer.created"]'),
+    (('publishes = ["cx.consumer.created"', 'publishes = ["rx.consumer.created"'),
      "only publish its own"),
     (('subscribes = ["cx.consumer.created"]', 'subscribes = ["cx.nothing.happened"]'),
      "unpublished events"),

@@ -3,6 +3,9 @@ bills (list by account, off-cycle create, approve, issue, void, PDF). Shapes onl
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,10 +21,19 @@ from smart360.api.schema import Problem
 from smart360.domain.models import TenantProfile
 from smart360.errors import NotFound
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-AMOUNT = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
-QUANTITY = {"max_digits": 16, "decimal_places": 3}
-RATE = {"max_digits": 16, "decimal_places": 6, "min_value": 0}
+
+def money(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+
+
+def quantity(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=16, decimal_places=3, **kwargs)
+
+
+def rate(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=16, decimal_places=6, **kwargs)
+
+
 PERIOD_RULE = "period_end is on or after period_start, at most 366 days later"
 
 
@@ -65,10 +77,9 @@ class BillRunOutput(serializers.Serializer):
     accounts = serializers.IntegerField(help_text="Accounts of the service considered.")
     billed = serializers.IntegerField(help_text="Bills made.")
     exceptions = serializers.IntegerField(help_text="Accounts held back or flagged.")
-    total = serializers.DecimalField(**MONEY)
-    baseline_total = serializers.DecimalField(
-        allow_null=True, help_text="A tariff-change simulation: the total under the current tariff.",
-        **MONEY)
+    total = money()
+    baseline_total = money(
+        allow_null=True, help_text="A tariff-change simulation: the total under the current tariff.")
     proposed_plan = serializers.IntegerField(source="proposed_plan_id", allow_null=True)
     issued_on = serializers.DateField(allow_null=True)
     error = serializers.CharField()
@@ -76,15 +87,15 @@ class BillRunOutput(serializers.Serializer):
 
 
 class SlabInput(serializers.Serializer):
-    up_to = serializers.DecimalField(allow_null=True, **{**QUANTITY, "min_value": 0})
-    rate = serializers.DecimalField(**RATE)
+    up_to = quantity(allow_null=True, min_value=0)
+    rate = rate(min_value=0)
 
 
 class SeasonInput(serializers.Serializer):
     name = serializers.CharField(max_length=60)
     months = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=12),
                                    min_length=1, max_length=12)
-    rate = serializers.DecimalField(allow_null=True, required=False, **RATE)
+    rate = rate(allow_null=True, required=False, min_value=0)
     slabs = SlabInput(many=True, required=False)
 
 
@@ -92,26 +103,26 @@ class BandInput(serializers.Serializer):
     name = serializers.CharField(max_length=60)
     start = serializers.TimeField()
     end = serializers.TimeField()
-    rate = serializers.DecimalField(**RATE)
+    rate = rate(min_value=0)
 
 
 class ChargeInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(["fixed", "per_unit", "percent"])
-    amount = serializers.DecimalField(**RATE)
+    amount = rate(min_value=0)
 
 
 class TariffInput(serializers.Serializer):
     """onboarding's Tariff, as its plans take it."""
 
     kind = serializers.ChoiceField(["flat", "slab", "fixed", "tou", "seasonal"])
-    fixed_charge = serializers.DecimalField(default="0", **AMOUNT)
-    rate = serializers.DecimalField(allow_null=True, required=False, **RATE)
+    fixed_charge = money(default=Decimal(0), min_value=0)
+    rate = rate(allow_null=True, required=False, min_value=0)
     slabs = SlabInput(many=True, required=False)
     seasons = SeasonInput(many=True, required=False)
     tou = BandInput(many=True, required=False)
     additional_charges = ChargeInput(many=True, required=False)
-    tax_rate = serializers.DecimalField(default="0", max_digits=7, decimal_places=6, min_value=0)
+    tax_rate = serializers.DecimalField(default=Decimal(0), max_digits=7, decimal_places=6, min_value=0)
 
 
 class TariffChangeInput(serializers.Serializer):
@@ -198,9 +209,9 @@ class BillExceptionList(TenantListView):
 # -- bills --------------------------------------------------------------------------------------
 class LineOutput(serializers.Serializer):
     description = serializers.CharField()
-    quantity = serializers.DecimalField(**QUANTITY)
-    rate = serializers.DecimalField(max_digits=16, decimal_places=6)
-    amount = serializers.DecimalField(**MONEY)
+    quantity = quantity()
+    rate = rate()
+    amount = money()
 
 
 class BillOutput(serializers.Serializer):
@@ -212,12 +223,12 @@ class BillOutput(serializers.Serializer):
     simulated = serializers.BooleanField()
     period_start = serializers.DateField()
     period_end = serializers.DateField()
-    consumption = serializers.DecimalField(**QUANTITY)
+    consumption = quantity()
     lines = LineOutput(many=True)
-    subtotal = serializers.DecimalField(**MONEY)
-    tax = serializers.DecimalField(**MONEY)
-    total = serializers.DecimalField(**MONEY)
-    baseline_total = serializers.DecimalField(allow_null=True, **MONEY)
+    subtotal = money()
+    tax = money()
+    total = money()
+    baseline_total = money(allow_null=True)
     currency = serializers.CharField()
     issued_on = serializers.DateField(allow_null=True)
     due_date = serializers.DateField(allow_null=True)

@@ -9,9 +9,10 @@ billed and flagged for the approver.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -33,6 +34,7 @@ class Priced:
     row: Row
     rated: rating.Rated
     baseline: rating.Rated | None = None
+    bill_id: int = 0  # once written
 
 
 @dataclass
@@ -112,38 +114,39 @@ def price(rows: Iterable[Row], *, tariffs: Tariffs, unit: str) -> ChunkResult:
 
 
 def write(*, tenant_id: uuid.UUID, run_id: int | None, kind: str, simulated: bool, period_start: date,
-          period_end: date, currency: str, result: ChunkResult) -> list[int]:
+          period_end: date, currency: str, result: ChunkResult) -> list[Priced]:
     """Bills (ON CONFLICT DO NOTHING: the unique constraints are the last word), their lines by
-    COPY, and the exceptions; returns the new bill ids."""
-    ids: list[int] = []
+    COPY, and the exceptions; returns what was written, with `bill_id` set.
+
+    The chunk's rows travel as ONE json parameter (json_to_recordset): psycopg quotes array
+    elements one by one in Python, which was 30 % of a run's time at 10,000 accounts."""
+    written: list[Priced] = []
     if result.priced:
-        p = result.priced
+        by_account = {x.row.account_id: x for x in result.priced}
+        rows = json.dumps([[x.row.account_id, x.row.number, str(x.row.consumption), str(x.rated.subtotal),
+                            str(x.rated.tax), str(x.rated.total),
+                            str(x.baseline.total) if x.baseline else None] for x in result.priced])
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {Bill._meta.db_table} (tenant_id, created_at, updated_at, run_id, "  # noqa: S608
                 "account_id, account_number, number, kind, simulated, period_start, period_end, "
                 "consumption, subtotal, tax, total, baseline_total, currency, status, void_reason) "
-                "SELECT %(tenant)s, now(), now(), %(run)s, u.a, u.n, '', %(kind)s, %(sim)s, %(start)s, "
-                "%(end)s, u.c, u.s, u.t, u.tot, u.base, %(cur)s, 'DRAFT', '' "
-                "FROM unnest(%(a)s::bigint[], %(n)s::text[], %(c)s::numeric[], %(s)s::numeric[], "
-                "%(t)s::numeric[], %(tot)s::numeric[], %(base)s::numeric[]) "
-                "AS u(a, n, c, s, t, tot, base) ORDER BY u.a "
+                "SELECT %(tenant)s, now(), now(), %(run)s, (u->>0)::bigint, u->>1, '', %(kind)s, %(sim)s, "
+                "%(start)s, %(end)s, (u->>2)::numeric, (u->>3)::numeric, (u->>4)::numeric, "
+                "(u->>5)::numeric, (u->>6)::numeric, %(cur)s, 'DRAFT', '' "
+                "FROM jsonb_array_elements(%(rows)s::jsonb) AS u ORDER BY (u->>0)::bigint "
                 "ON CONFLICT DO NOTHING RETURNING id, account_id",
                 {"tenant": tenant_id, "run": run_id, "kind": kind, "sim": simulated,
-                 "start": period_start, "end": period_end, "cur": currency,
-                 "a": [x.row.account_id for x in p], "n": [x.row.number for x in p],
-                 "c": [x.row.consumption for x in p], "s": [x.rated.subtotal for x in p],
-                 "t": [x.rated.tax for x in p], "tot": [x.rated.total for x in p],
-                 "base": [x.baseline.total if x.baseline else None for x in p]})
-            new = dict((account, bill) for bill, account in cursor.fetchall())
-            ids = list(new.values())
-            _copy_lines((new[x.row.account_id], x.rated.lines) for x in p if x.row.account_id in new)
+                 "start": period_start, "end": period_end, "cur": currency, "rows": rows})
+            for bill_id, account_id in cursor.fetchall():
+                written.append(replace(by_account[account_id], bill_id=bill_id))
+        _copy_lines((x.bill_id, x.rated.lines) for x in written)
     if result.exceptions and run_id is not None:
         BillException.objects.bulk_create(
             [BillException(tenant_id=tenant_id, run_id=run_id, account_id=row.account_id,
                            account_number=row.number, kind=kind_, billed=billed, detail=why)
              for row, kind_, billed, why in result.exceptions], ignore_conflicts=True)
-    return ids
+    return written
 
 
 def _copy_lines(bills: Iterable[tuple[int, Sequence[rating.Line]]]) -> None:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
 
 from bx.projections.models import Account
 from smart360.django.models import TenantOwned
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-QUANTITY = {"max_digits": 16, "decimal_places": 3}
+
+def money(**kwargs: Any) -> models.DecimalField:
+    return models.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+
+
+def quantity() -> models.DecimalField:
+    return models.DecimalField(max_digits=16, decimal_places=3)
 
 
 class BillSchedule(TenantOwned):
@@ -75,8 +82,8 @@ class BillRun(TenantOwned):
     accounts = models.PositiveIntegerField(default=0)
     billed = models.PositiveIntegerField(default=0)
     exceptions = models.PositiveIntegerField(default=0)
-    total = models.DecimalField(default=0, **MONEY)
-    baseline_total = models.DecimalField(null=True, blank=True, **MONEY)
+    total = money(default=0)
+    baseline_total = money(null=True, blank=True)
     checkpoint = models.BigIntegerField(default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     issued_on = models.DateField(null=True, blank=True)
@@ -128,11 +135,11 @@ class Bill(TenantOwned):
     simulated = models.BooleanField(default=False)
     period_start = models.DateField()
     period_end = models.DateField()
-    consumption = models.DecimalField(**QUANTITY)
-    subtotal = models.DecimalField(**MONEY)
-    tax = models.DecimalField(**MONEY)
-    total = models.DecimalField(**MONEY)
-    baseline_total = models.DecimalField(null=True, blank=True, **MONEY)
+    consumption = quantity()
+    subtotal = money()
+    tax = money()
+    total = money()
+    baseline_total = money(null=True, blank=True)
     currency = models.CharField(max_length=3, default="USD")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     issued_on = models.DateField(null=True, blank=True)
@@ -167,9 +174,9 @@ class BillLine(models.Model):
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField()
     description = models.CharField(max_length=200)
-    quantity = models.DecimalField(**QUANTITY)
+    quantity = quantity()
     rate = models.DecimalField(max_digits=16, decimal_places=6)
-    amount = models.DecimalField(**MONEY)
+    amount = money()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["bill", "position"], name="uniq_bill_line")]

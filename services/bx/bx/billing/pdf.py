@@ -40,7 +40,7 @@ class _Doc(FPDF):
     def row(self, cells: list[tuple[str, float, str]], *, bold: bool = False) -> None:
         self.font(9, bold)
         for text, width, align in cells:
-            self.cell(width, 6, self.text_of(text), border="B", align=align)  # type: ignore[arg-type]
+            self.cell(width, 6, self.text_of(text), border="B", align=align)
         self.ln()
 
 

@@ -13,12 +13,14 @@ one chunk of rows is held at a time.
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q
 from django.utils import timezone
 
 from bx.billing import collect, engine
@@ -94,16 +96,17 @@ def _rate_chunk(run: BillRun, size: int) -> None:
                              period_end=run.period_end, proposed=proposed)
     result = engine.price(rows, tariffs=tariffs,
                           unit=engine.unit_of(tenant_id=run.tenant_id, service_id=run.utility_service_id))
-    ids = engine.write(tenant_id=run.tenant_id, run_id=run.pk, kind=Bill.Kind.CYCLE,
-                       simulated=run.dry_run, period_start=run.period_start,
-                       period_end=run.period_end, currency=currency_of(run.tenant_id), result=result)
-    made = Bill.objects.filter(pk__in=ids).aggregate(total=Sum("total"), base=Sum("baseline_total"))
-    changes = {"baseline_total": F("baseline_total") + made["base"]} if made["base"] else {}
+    written = engine.write(tenant_id=run.tenant_id, run_id=run.pk, kind=Bill.Kind.CYCLE,
+                           simulated=run.dry_run, period_start=run.period_start,
+                           period_end=run.period_end, currency=currency_of(run.tenant_id), result=result)
+    total = sum((x.rated.total for x in written), Decimal(0))
+    base = sum((x.baseline.total for x in written if x.baseline), Decimal(0))
+    changes = {"baseline_total": F("baseline_total") + base} if proposed else {}
     BillRun.objects.filter(pk=run.pk).update(
         checkpoint=rows[-1].account_id, heartbeat_at=now, updated_at=now,
         accounts=F("accounts") + sum(1 for r in rows if not r.billed_elsewhere),
-        billed=F("billed") + len(ids), exceptions=F("exceptions") + len(result.exceptions),
-        total=F("total") + (made["total"] or 0), **changes)
+        billed=F("billed") + len(written), exceptions=F("exceptions") + len(result.exceptions),
+        total=F("total") + total, **changes)
 
 
 def _issue_chunk(run: BillRun, size: int) -> None:
@@ -129,11 +132,12 @@ def issue_bills(*, tenant_id: uuid.UUID, bill_ids: list[int], issued_on: date, d
         cursor.execute(
             f"UPDATE {table} b SET status = 'ISSUED', number = u.num, issued_on = %(on)s, "  # noqa: S608
             "due_date = %(on)s::date + %(days)s, updated_at = now() "
-            "FROM unnest(%(ids)s::bigint[], %(nums)s::text[]) AS u(id, num) "
+            "FROM jsonb_to_recordset(%(rows)s::jsonb) AS u(id bigint, num text) "
             "WHERE b.id = u.id AND b.tenant_id = %(tenant)s AND b.status = 'APPROVED' "
             "RETURNING b.id, b.number, b.account_number, b.period_start, b.period_end, b.issued_on, "
             "b.due_date, b.consumption, b.subtotal, b.tax, b.total, b.currency",
-            {"on": issued_on, "days": due_days, "ids": bill_ids, "nums": numbers, "tenant": tenant_id})
+            {"on": issued_on, "days": due_days, "tenant": tenant_id,
+             "rows": json.dumps([{"id": i, "num": n} for i, n in zip(bill_ids, numbers, strict=True)])})
         rows = cursor.fetchall()
     publish_many((BillIssued(bill_id=r[0], number=r[1], account_number=r[2], period_start=r[3],
                              period_end=r[4], issued_on=r[5], due_date=r[6], consumption=r[7],

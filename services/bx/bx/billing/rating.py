@@ -29,6 +29,7 @@ effect after the period starts, it applies from the period's start (a plan alway
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -214,8 +215,8 @@ def segments(period_start: date, period_end: date, versions: Sequence[Version]) 
         month = (month + timedelta(days=32)).replace(day=1)
     total = (period_end - period_start).days + 1
     found: list[Segment] = []
-    bounds = sorted(cuts) + [period_end + timedelta(days=1)]
-    for start, nxt in zip(bounds, bounds[1:], strict=False):
+    bounds = [*sorted(cuts), period_end + timedelta(days=1)]
+    for start, nxt in itertools.pairwise(bounds):
         version = version_in_force(ordered, start)
         season, rate, slabs = _price(version.tariff, start)
         prev = found[-1] if found else None

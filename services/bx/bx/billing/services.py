@@ -58,9 +58,10 @@ def bill_cycle_create(*, tenant_id: uuid.UUID, cycle_name: str, utility_service:
 
 
 # The tenant's own date today, for a schedule row (its time zone from the tenant profile).
-_LOCAL_TODAY = RawSQL(
-    f"(now() AT TIME ZONE COALESCE((SELECT p.timezone FROM {TenantProfile._meta.db_table} p "  # noqa: S611
-    f"WHERE p.tenant_id = {BillSchedule._meta.db_table}.tenant_id), 'UTC'))::date", [])
+_PROFILE, _SCHEDULE = TenantProfile._meta.db_table, BillSchedule._meta.db_table
+_LOCAL_TODAY_SQL = (f"(now() AT TIME ZONE COALESCE((SELECT p.timezone FROM {_PROFILE} p "  # noqa: S608
+                    f"WHERE p.tenant_id = {_SCHEDULE}.tenant_id), 'UTC'))::date")
+_LOCAL_TODAY = RawSQL(_LOCAL_TODAY_SQL, [])  # noqa: S611 - our table names, no input
 
 
 def bill_schedules_fire_due(*, as_of: date | None, now: datetime) -> dict[str, int]:
@@ -73,7 +74,7 @@ def bill_schedules_fire_due(*, as_of: date | None, now: datetime) -> dict[str, i
     unique constraints on runs.
     """
     with transaction.atomic():
-        due_filter = {"next_run_on__lte": as_of} if as_of else {"next_run_on__lte": _LOCAL_TODAY}
+        due_filter: dict[str, Any] = {"next_run_on__lte": as_of or _LOCAL_TODAY}
         # skip_locked: a concurrent firing takes the other schedules instead of waiting.
         due = list(
             BillSchedule.objects.select_for_update(skip_locked=True)
@@ -199,10 +200,10 @@ def bill_off_cycle_create(*, tenant_id: uuid.UUID, account: str, period_start: d
     if held:
         raise Conflict(f"Account {account} cannot be billed: {held[0][1]}.", code=held[0][0].lower())
     with transaction.atomic():
-        (bill_id,) = engine.write(tenant_id=tenant_id, run_id=None, kind=Bill.Kind.OFF_CYCLE,
+        (written,) = engine.write(tenant_id=tenant_id, run_id=None, kind=Bill.Kind.OFF_CYCLE,
                                   simulated=False, period_start=period_start, period_end=period_end,
                                   currency=pipeline.currency_of(tenant_id), result=result)
-    return Bill.objects.get(pk=bill_id)
+    return Bill.objects.get(pk=written.bill_id)
 
 
 def _bill(tenant_id: uuid.UUID, bill_id: int) -> Bill:
