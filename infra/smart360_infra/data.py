@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import shlex
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, SecretValue
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticache as elasticache
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_servicediscovery as servicediscovery
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
+from smart360.deploy import names as deploy_names
 from smart360.registry import Registry
 from smart360_infra import names
 from smart360_infra.capacity import Capacity
@@ -27,14 +31,29 @@ from smart360_infra.secrets import ServiceSecrets
 # Not (yet) in the registry: the seed names no Redis size. One replica for failover.
 REDIS_NODE_TYPE = "cache.t4g.medium"
 REDIS_ENGINE_VERSION = "7.1"
-PGBOUNCER_CPU = 256
-PGBOUNCER_MEMORY = 256
+PGBOUNCER_CPU = deploy_names.PGBOUNCER_CPU
+PGBOUNCER_MEMORY = deploy_names.PGBOUNCER_MEMORY
+# Pinned by digest (a tag can be re-pushed): v1.23.1-p2. Refresh with
+# `docker buildx imagetools inspect edoburu/pgbouncer:<tag>` and update docs/deploying.md.
+PGBOUNCER_IMAGE = (
+    "edoburu/pgbouncer:v1.23.1-p2@sha256:122bac472cfb0b92dca81a72421c93c3c5a840899e2002690a39742427cfcd49"
+)
+MASTER_ROTATION_DAYS = 30
 
 
 class Database(Construct):
     """RDS PostgreSQL: encrypted, private, Multi-AZ, `max_connections` from the registry."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, registry: Registry, network: Network) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        registry: Registry,
+        cluster: str,
+        network: Network,
+        protect: bool,
+    ) -> None:
         super().__init__(scope, construct_id)
         spec = registry.cluster.database
         major = spec.engine_version.split(".")[0]
@@ -60,7 +79,7 @@ class Database(Construct):
             vpc_subnets=network.data_subnets,
             security_groups=[network.database_sg],
             credentials=rds.Credentials.from_generated_secret(
-                "postgres", secret_name=f"{registry.cluster.name}/rds/master"
+                "postgres", secret_name=f"{cluster}/rds/master"
             ),
             parameter_group=parameters,
             storage_encrypted=True,
@@ -70,17 +89,36 @@ class Database(Construct):
             allocated_storage=100,
             max_allocated_storage=500,
             backup_retention=Duration.days(7),
-            deletion_protection=True,
+            deletion_protection=protect,
             removal_policy=RemovalPolicy.SNAPSHOT,
             cloudwatch_logs_exports=["postgresql"],
+            iam_authentication=True,
         )
+        # The master password rotates; only the one-off bootstrap task uses it, and it reads the
+        # secret when it starts. The rotation Lambda lives in the isolated subnets and reaches
+        # Secrets Manager through an interface endpoint (there is no route out).
+        endpoint = network.vpc.add_interface_endpoint(
+            "SecretsManagerEndpoint",
+            service=ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+            subnets=network.data_subnets,
+        )
+        self.instance.add_rotation_single_user(
+            automatically_after=Duration.days(MASTER_ROTATION_DAYS),
+            vpc_subnets=network.data_subnets,
+            endpoint=endpoint,
+        )
+        assert self.instance.secret is not None  # from_generated_secret
+        self.master_secret = self.instance.secret
 
 
 class Redis(Construct):
     """ElastiCache Redis in the VPC's isolated subnets: broker, RedBeat lock, caches.
 
-    Apps address it as `redis.smart360.internal` (a Cloud Map CNAME to the primary endpoint), so
-    the committed env files need no per-account endpoint.
+    TLS in transit and an AUTH token (a generated secret) are required. TLS verifies the host
+    name, so apps use the real primary endpoint: the stack writes `rediss://<endpoint>:6379/0`
+    to the SSM parameter `/<cluster>/redis/url`, which task definitions inject as REDIS_URL,
+    and the token as REDIS_PASSWORD. The Cloud Map name `redis.smart360.internal` stays for
+    operators (redis-cli --tls needs the endpoint name all the same).
     """
 
     def __init__(
@@ -89,10 +127,22 @@ class Redis(Construct):
         construct_id: str,
         *,
         registry: Registry,
+        cluster: str,
         network: Network,
         capacity: Capacity,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.token = secretsmanager.Secret(
+            self,
+            "AuthToken",
+            secret_name=names.cluster_secret_name(cluster, names.REDIS_TOKEN_SECRET),
+            description="ElastiCache AUTH token (REDIS_PASSWORD of every task)",
+            # ElastiCache: 16-128 printable characters, none of @ " /: alphanumeric is safe.
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=64, exclude_punctuation=True
+            ),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
         subnets = elasticache.CfnSubnetGroup(
             self,
             "Subnets",
@@ -113,7 +163,16 @@ class Redis(Construct):
             cache_subnet_group_name=subnets.ref,
             security_group_ids=[network.redis_sg.security_group_id],
             at_rest_encryption_enabled=True,
+            transit_encryption_enabled=True,
+            auth_token=SecretValue.secrets_manager(self.token.secret_arn).unsafe_unwrap(),
             snapshot_retention_limit=1,
+        )
+        self.url = ssm.StringParameter(
+            self,
+            "Url",
+            parameter_name=names.parameter_name(cluster, names.REDIS_URL_PARAMETER),
+            description="REDIS_URL of every task: TLS to the primary endpoint (the token is separate)",
+            string_value=f"rediss://{self.group.attr_primary_end_point_address}:{names.REDIS_PORT}/0",
         )
         namespace = capacity.cluster.default_cloud_map_namespace
         assert namespace is not None  # Capacity always creates it
@@ -148,22 +207,29 @@ class PgBouncer(Construct):
         capacity: Capacity,
         database: Database,
         secrets: dict[str, ServiceSecrets],
-        image: str,
+        cluster: str,
+        execution_role: iam.IRole,
     ) -> None:
         super().__init__(scope, construct_id)
         spec = registry.cluster.database
         services = list(registry.services.values())
-        task = ecs.Ec2TaskDefinition(self, "Task", family="pgbouncer", network_mode=ecs.NetworkMode.AWS_VPC)
+        task = ecs.Ec2TaskDefinition(
+            self,
+            "Task",
+            family="pgbouncer",
+            network_mode=ecs.NetworkMode.AWS_VPC,
+            execution_role=execution_role,
+        )
         log_group = logs.LogGroup(
             self,
             "Logs",
-            log_group_name=f"/ecs/{registry.cluster.name}/pgbouncer",
+            log_group_name=f"/ecs/{cluster}/pgbouncer",
             retention=logs.RetentionDays.ONE_MONTH,
             removal_policy=RemovalPolicy.DESTROY,
         )
         task.add_container(
             "pgbouncer",
-            image=ecs.ContainerImage.from_registry(image),
+            image=ecs.ContainerImage.from_registry(PGBOUNCER_IMAGE),
             cpu=PGBOUNCER_CPU,
             memory_limit_mib=PGBOUNCER_MEMORY,
             entry_point=["sh", "-c"],
@@ -208,6 +274,7 @@ class PgBouncer(Construct):
                 dns_ttl=Duration.seconds(10),
             ),
         )
+        capacity.place(self.service)
 
 
 def _password_variable(db_role: str) -> str:

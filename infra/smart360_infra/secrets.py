@@ -9,26 +9,25 @@ random placeholder and an operator puts the PEM in once
 from __future__ import annotations
 
 from aws_cdk import RemovalPolicy
-from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from smart360.registry import Cluster, Service
+from smart360.registry import Service
 from smart360_infra import names
 
 
 class ServiceSecrets(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, cluster: Cluster, service: Service) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, cluster: str, service: Service) -> None:
         super().__init__(scope, construct_id)
         self.by_variable: dict[str, secretsmanager.Secret] = {}
         for variable, suffix in names.secrets_for(service).items():
             self.by_variable[variable] = self._secret(cluster, service, suffix)
 
-    def _secret(self, cluster: Cluster, service: Service, suffix: str) -> secretsmanager.Secret:
+    def _secret(self, cluster: str, service: Service, suffix: str) -> secretsmanager.Secret:
         return secretsmanager.Secret(
             self,
             suffix,
-            secret_name=names.secret_name(cluster.name, service, suffix),
+            secret_name=names.secret_name(cluster, service, suffix),
             description=f"{service.name}: {suffix}",
             # Alphanumeric: safe in PgBouncer's userlist quoting and in a PostgreSQL PASSWORD.
             generate_secret_string=secretsmanager.SecretStringGenerator(
@@ -41,6 +40,3 @@ class ServiceSecrets(Construct):
     def database_password(self) -> secretsmanager.Secret:
         return self.by_variable["DATABASE_PASSWORD"]
 
-    def ecs_secrets(self) -> dict[str, ecs.Secret]:
-        # Adding these to a container grants the task's execution role read access.
-        return {var: ecs.Secret.from_secrets_manager(s) for var, s in self.by_variable.items()}

@@ -1,15 +1,22 @@
-"""One microservice on ECS: its ECR repository, task role, log groups, and the three ECS services
-(web, worker, beat) with task definitions, deployment settings and auto scaling.
+"""One microservice on ECS, in two halves that live in two stacks.
 
-The task definitions here are the *initial* revisions. `smart360 deploy` registers new ones in
-the same families from bifrost/ and rolls the services onto them, so both are built from the
-same library functions (`smart360.deploy.taskdefs`): same command, environment, secrets,
-health check, stop timeout, log group and roles.
+`ServiceFoundation` (platform stack): its ECR repository, task role, log groups and secrets:
+everything a task definition refers to, which must exist before the first one is registered.
+
+`ServiceDeployment` (services stack): the three ECS services (web, worker, beat), the web
+target group and routes, and auto scaling. The ECS services name only their task-definition
+*family*: CloudFormation creates them on the family's latest ACTIVE revision, which
+`smart360 bootstrap-aws` (first deploy) or `smart360 deploy` registered from bifrost/. The CDK
+defines no app task definition and no desired count, so a later `cdk deploy` never moves a
+service off the revision `smart360 deploy` put it on, nor resets what auto scaling chose:
+task definitions are owned by one tool, desired counts by auto scaling.
 """
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Size
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_applicationautoscaling as appscaling
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -17,24 +24,21 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from smart360.deploy import taskdefs
-from smart360.registry import Registry, Role, Service
+from smart360.deploy import names as deploy_names
+from smart360.deploy.rollout import deployment_configuration
+from smart360.registry import ROLES, Registry, Role, Service
 from smart360_infra import names
-from smart360_infra.capacity import Capacity
+from smart360_infra.edge import ADMIN_ALLOW_PRIORITY, SERVICE_PRIORITY_BASE, Edge
 from smart360_infra.secrets import ServiceSecrets
 
-# Rolling-deployment bounds (seed / DESIGN §9): web and worker never drop below full strength;
-# beat is stopped before its replacement starts so that two beats never run.
-DEPLOYMENT_BOUNDS: dict[Role, tuple[int, int]] = {
-    "web": (100, 200),
-    "worker": (100, 200),
-    "beat": (0, 100),
-}
 SCALED_ROLES: tuple[Role, ...] = ("web", "worker")  # beat is never scaled: exactly one
 ECR_KEEP_IMAGES = 50
+RULE_PRIORITY_STEP = 10  # gaps leave room for hand-made rules between services
+WEB_GRACE_SECONDS = 60
+SCALE_COOLDOWN = Duration.minutes(3)
 
 
-class Microservice(Construct):
+class ServiceFoundation(Construct):
     def __init__(
         self,
         scope: Construct,
@@ -42,15 +46,11 @@ class Microservice(Construct):
         *,
         registry: Registry,
         service: Service,
-        capacity: Capacity,
-        secrets: ServiceSecrets,
+        cluster: str,
         execution_role: iam.IRole,
-        plain_environment: dict[str, str],
-        image_tag: str,
     ) -> None:
         super().__init__(scope, construct_id)
         self.spec = service
-        cluster = registry.cluster.name
         self.repository = ecr.Repository(
             self,
             "Repository",
@@ -61,6 +61,9 @@ class Microservice(Construct):
             removal_policy=RemovalPolicy.RETAIN,
         )
         self.repository.grant_pull(execution_role)
+        self.secrets = ServiceSecrets(self, "Secrets", cluster=cluster, service=service)
+        for secret in self.secrets.by_variable.values():
+            secret.grant_read(execution_role)  # the agent injects them as `secrets`
         # What this service's code may call in AWS; nothing is shared between services.
         self.task_role = iam.Role(
             self,
@@ -68,117 +71,66 @@ class Microservice(Construct):
             role_name=names.task_role_name(cluster, service),
             assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
         )
-        image = ecs.ContainerImage.from_ecr_repository(self.repository, image_tag)
-        self.services: dict[Role, ecs.Ec2Service] = {}
-        for role in service.roles:
-            task = self._task_definition(cluster, role, image, secrets, execution_role, plain_environment)
-            self.services[role] = self._ecs_service(role, task, capacity)
-        self._autoscale()
-
-    def _task_definition(
-        self,
-        cluster: str,
-        role: Role,
-        image: ecs.ContainerImage,
-        secrets: ServiceSecrets,
-        execution_role: iam.IRole,
-        plain_environment: dict[str, str],
-    ) -> ecs.TaskDefinition:
-        service, spec = self.spec, self.spec.roles[role]
-        log_group = logs.LogGroup(
-            self,
-            f"{role}Logs",
-            log_group_name=names.log_group(cluster, service, role),
-            retention=logs.RetentionDays.ONE_MONTH,
-            removal_policy=RemovalPolicy.DESTROY,
-        )
-        task = ecs.TaskDefinition(
-            self,
-            f"{role}Task",
-            family=names.family(service, role),
-            compatibility=ecs.Compatibility.EC2,
-            network_mode=ecs.NetworkMode.BRIDGE,
-            cpu=str(spec.cpu),
-            memory_mib=str(spec.memory),
-            execution_role=execution_role,
-            task_role=self.task_role,
-        )
-        check = taskdefs.health_check(role)
-        container = task.add_container(
-            role,
-            container_name=role,
-            image=image,
-            command=[role],  # the image's entrypoint runs gunicorn / celery worker / celery beat
-            environment=plain_environment | taskdefs.role_environment(service, role),
-            secrets=secrets.ecs_secrets(),
-            health_check=ecs.HealthCheck(
-                command=check["command"],
-                interval=Duration.seconds(check["interval"]),
-                timeout=Duration.seconds(check["timeout"]),
-                retries=check["retries"],
-                start_period=Duration.seconds(check["startPeriod"]),
-            ),
-            stop_timeout=Duration.seconds(taskdefs.stop_timeout(service, role)),
-            linux_parameters=ecs.LinuxParameters(self, f"{role}Linux", init_process_enabled=True),
-            logging=ecs.LogDrivers.aws_logs(
-                stream_prefix=role,
-                log_group=log_group,
-                mode=ecs.AwsLogDriverMode.NON_BLOCKING,  # a slow CloudWatch must not block stdout
-                max_buffer_size=Size.mebibytes(4),
-            ),
-            docker_labels={"smart360.service": service.name, "smart360.role": role},
-        )
-        if role == "web":
-            # host_port 0: Docker picks one from the ephemeral range, the ALB learns it from ECS.
-            container.add_port_mappings(ecs.PortMapping(container_port=names.WEB_CONTAINER_PORT, host_port=0))
-        return task
-
-    def _ecs_service(self, role: Role, task: ecs.TaskDefinition, capacity: Capacity) -> ecs.Ec2Service:
-        min_healthy, max_healthy = DEPLOYMENT_BOUNDS[role]
-        return ecs.Ec2Service(
-            self,
-            f"{role}Service",
-            service_name=names.family(self.spec, role),
-            cluster=capacity.cluster,
-            task_definition=task,
-            desired_count=self.spec.roles[role].min_tasks,  # beat: always 1 (registry pins it)
-            min_healthy_percent=min_healthy,
-            max_healthy_percent=max_healthy,
-            circuit_breaker=ecs.DeploymentCircuitBreaker(enable=True, rollback=True),
-            capacity_provider_strategies=capacity.strategy(),
-            placement_strategies=[
-                ecs.PlacementStrategy.spread_across(ecs.BuiltInAttributes.AVAILABILITY_ZONE)
-            ],
-            health_check_grace_period=Duration.seconds(60) if role == "web" else None,
-            enable_execute_command=True,
-        )
-
-    def _autoscale(self) -> None:
-        for role in SCALED_ROLES:
-            spec = self.spec.roles[role]
-            scaling = self.services[role].auto_scale_task_count(
-                min_capacity=spec.min_tasks, max_capacity=spec.max_tasks
+        # ECS Exec (`aws ecs execute-command`): the SSM channel has no resource-level permissions.
+        self.task_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "ssmmessages:CreateControlChannel",
+                    "ssmmessages:CreateDataChannel",
+                    "ssmmessages:OpenControlChannel",
+                    "ssmmessages:OpenDataChannel",
+                ],
+                resources=["*"],
             )
-            if spec.cpu_target_percent:
-                scaling.scale_on_cpu_utilization("Cpu", target_utilization_percent=spec.cpu_target_percent)
-            if spec.memory_target_percent:
-                scaling.scale_on_memory_utilization(
-                    "Memory", target_utilization_percent=spec.memory_target_percent
-                )
+        )
+        # Beat publishes the queue depth the workers scale on (PutMetricData has no resource
+        # ARN; the namespace condition is the narrowing it supports).
+        self.task_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["cloudwatch:PutMetricData"],
+                resources=["*"],
+                conditions={"StringEquals": {"cloudwatch:namespace": deploy_names.QUEUE_METRICS_NAMESPACE}},
+            )
+        )
+        self.log_groups: dict[Role, logs.LogGroup] = {}
+        for role in ROLES:
+            group = logs.LogGroup(
+                self,
+                f"{role}Logs",
+                log_group_name=names.log_group(cluster, service, role),
+                retention=logs.RetentionDays.ONE_MONTH,
+                removal_policy=RemovalPolicy.DESTROY,
+            )
+            group.grant_write(execution_role)
+            self.log_groups[role] = group
 
-    def route(self, listener: elbv2.ApplicationListener, priority: int) -> None:
-        """Target group for the web service and the listener rule `/<name>/*` -> it."""
-        web = self.services["web"]
+
+class ServiceDeployment(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        service: Service,
+        cluster: str,
+        capacity_provider: str,
+        edge: Edge,
+        index: int,
+        vpc: object,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.spec = service
+        self.cluster = cluster
         self.target_group = elbv2.ApplicationTargetGroup(
             self,
             "WebTargets",
-            vpc=web.cluster.vpc,
+            vpc=vpc,  # type: ignore[arg-type]
             port=names.WEB_CONTAINER_PORT,
             protocol=elbv2.ApplicationProtocol.HTTP,
             target_type=elbv2.TargetType.INSTANCE,
             deregistration_delay=Duration.seconds(30),
             health_check=elbv2.HealthCheck(
-                path=self.spec.health_path,
+                path=service.health_path,
                 port="traffic-port",  # the dynamic host port ECS registered
                 healthy_http_codes="200",
                 interval=Duration.seconds(15),
@@ -186,11 +138,145 @@ class Microservice(Construct):
                 healthy_threshold_count=2,
                 unhealthy_threshold_count=3,
             ),
-            targets=[web.load_balancer_target(container_name="web", container_port=names.WEB_CONTAINER_PORT)],
         )
-        listener.add_target_groups(
-            f"{self.spec.name}Route",  # ids live in the listener's scope: must be unique
+        route = elbv2.ApplicationListenerRule(
+            self,
+            "Route",
+            listener=edge.listener,
+            priority=SERVICE_PRIORITY_BASE + index * RULE_PRIORITY_STEP,
+            conditions=[elbv2.ListenerCondition.path_patterns([f"{service.prefix}*"])],
             target_groups=[self.target_group],
-            priority=priority,
-            conditions=[elbv2.ListenerCondition.path_patterns([f"{self.spec.prefix}*"])],
         )
+        if edge.admin_cidrs:  # admin only from the allow-list, ahead of the block
+            elbv2.ApplicationListenerRule(
+                self,
+                "AdminAllowed",
+                listener=edge.listener,
+                priority=ADMIN_ALLOW_PRIORITY + index,
+                conditions=[
+                    elbv2.ListenerCondition.path_patterns([f"{service.prefix}admin*"]),
+                    elbv2.ListenerCondition.source_ips(list(edge.admin_cidrs)),
+                ],
+                target_groups=[self.target_group],
+            )
+        self.services: dict[Role, ecs.CfnService] = {}
+        for role in ROLES:
+            self.services[role] = self._ecs_service(role, capacity_provider)
+        # ECS refuses a target group that no listener uses yet.
+        self.services["web"].node.add_dependency(route)
+        self._autoscale()
+
+    def _ecs_service(self, role: Role, capacity_provider: str) -> ecs.CfnService:
+        config = deployment_configuration(role)
+        breaker = config["deploymentCircuitBreaker"]
+        family = names.family(self.spec, role)
+        web = role == "web"
+        return ecs.CfnService(
+            self,
+            f"{role}Service",
+            cluster=self.cluster,
+            service_name=family,
+            # The family, not a revision: its latest ACTIVE one, registered by smart360.
+            task_definition=family,
+            capacity_provider_strategy=[
+                ecs.CfnService.CapacityProviderStrategyItemProperty(
+                    capacity_provider=capacity_provider, weight=1
+                )
+            ],
+            deployment_configuration=ecs.CfnService.DeploymentConfigurationProperty(
+                minimum_healthy_percent=config["minimumHealthyPercent"],
+                maximum_percent=config["maximumPercent"],
+                deployment_circuit_breaker=ecs.CfnService.DeploymentCircuitBreakerProperty(
+                    enable=breaker["enable"], rollback=breaker["rollback"]
+                ),
+            ),
+            placement_strategies=[
+                ecs.CfnService.PlacementStrategyProperty(
+                    type="spread", field="attribute:ecs.availability-zone"
+                )
+            ],
+            health_check_grace_period_seconds=WEB_GRACE_SECONDS if web else None,
+            load_balancers=[
+                ecs.CfnService.LoadBalancerProperty(
+                    container_name="web",
+                    container_port=names.WEB_CONTAINER_PORT,
+                    target_group_arn=self.target_group.target_group_arn,
+                )
+            ]
+            if web
+            else None,
+            enable_execute_command=True,
+            enable_ecs_managed_tags=True,
+            propagate_tags="SERVICE",
+        )
+
+    def _scalable_target(self, role: Role) -> appscaling.ScalableTarget:
+        spec = self.spec.roles[role]
+        service = self.services[role]
+        target = appscaling.ScalableTarget(
+            self,
+            f"{role}Scaling",
+            service_namespace=appscaling.ServiceNamespace.ECS,
+            resource_id=f"service/{self.cluster}/{service.attr_name}",
+            scalable_dimension="ecs:service:DesiredCount",
+            min_capacity=spec.min_tasks,
+            max_capacity=spec.max_tasks,
+        )
+        return target
+
+    def _autoscale(self) -> None:
+        web = self.spec.roles["web"]
+        target = self._scalable_target("web")
+        if web.cpu_target_percent:
+            target.scale_to_track_metric(
+                "Cpu",
+                target_value=web.cpu_target_percent,
+                predefined_metric=appscaling.PredefinedMetric.ECS_SERVICE_AVERAGE_CPU_UTILIZATION,
+            )
+        if web.memory_target_percent:
+            target.scale_to_track_metric(
+                "Memory",
+                target_value=web.memory_target_percent,
+                predefined_metric=appscaling.PredefinedMetric.ECS_SERVICE_AVERAGE_MEMORY_UTILIZATION,
+            )
+        self._scale_on_backlog(self._scalable_target("worker"))
+
+    def queue_depth(self) -> cloudwatch.Metric:
+        """What beat publishes every minute for this service (smart360.celery.queue_metrics)."""
+        return cloudwatch.Metric(
+            namespace=deploy_names.QUEUE_METRICS_NAMESPACE,
+            metric_name=deploy_names.QUEUE_DEPTH_METRIC,
+            dimensions_map={"ClusterName": self.cluster, "ServiceName": self.spec.name},
+            statistic="Maximum",
+            period=Duration.minutes(1),
+        )
+
+    def _scale_on_backlog(self, target: appscaling.ScalableTarget) -> None:
+        """Step scaling on the queue backlog, from min_tasks (0 allowed) to max_tasks.
+
+        An empty queue takes one task away per cooldown; any waiting message adds one (so a
+        worker at 0 wakes up), a backlog of `backlog_per_task` or more adds two, three times
+        that adds three. A task running long work when the queue is empty may be stopped: it
+        gets the worker's warm shutdown, and acks_late puts an interrupted message back.
+        """
+        per_task = self.spec.roles["worker"].backlog_per_task or 1
+        target.scale_on_metric(
+            "Backlog",
+            metric=self.queue_depth(),
+            adjustment_type=appscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+            scaling_steps=[
+                appscaling.ScalingInterval(upper=0, change=-1),
+                appscaling.ScalingInterval(lower=1, change=+1),
+                appscaling.ScalingInterval(lower=per_task, change=+2),
+                appscaling.ScalingInterval(lower=3 * per_task, change=+3),
+            ],
+            cooldown=SCALE_COOLDOWN,
+            evaluation_periods=1,
+        )
+
+
+def service_families(service: Service) -> list[str]:
+    return [names.family(service, role) for role in ROLES]
+
+
+__all__ = ["SCALED_ROLES", "ServiceDeployment", "ServiceFoundation", "ServiceSecrets"]

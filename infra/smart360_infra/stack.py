@@ -1,113 +1,166 @@
-"""The whole smart360-prod environment in one stack, generated from the service registry.
+"""Each environment (prod, staging) is two stacks, generated from the service registry.
+
+`<cluster>` — the platform: network, ECS cluster and its capacity, ECR repositories, RDS, Redis,
+PgBouncer, the ALB, secrets, roles and log groups. Everything a task definition refers to.
+
+`<cluster>-services` — the 27 ECS services, their routes and auto scaling. They run the
+task-definition revisions `smart360` registered, so this stack is deployed after
+`smart360 bootstrap-aws` (see docs/deploying.md, "A new account"): images pushed, database roles
+and databases created, the first revisions registered and migrated.
 
 Environment-agnostic: no account/region lookups at synth time. The only inputs resolved at
-deploy time are CloudFormation parameters (image tag, PgBouncer image, the ECS-optimized AMI's
-public SSM parameter) and `Fn::GetAZs`.
+deploy time are the ECS-optimized AMI's public SSM parameter and `Fn::GetAZs`.
 """
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, CfnParameter, Stack, Tags
+from dataclasses import dataclass
+
+from aws_cdk import CfnOutput, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from smart360.deploy import taskdefs
-from smart360.deploy.names import Environment, environments
+from smart360.deploy.names import Environment
 from smart360.registry import Registry
 from smart360_infra import names
 from smart360_infra.capacity import Capacity
 from smart360_infra.data import Database, PgBouncer, Redis
 from smart360_infra.edge import Edge
 from smart360_infra.network import Network
-from smart360_infra.secrets import ServiceSecrets
-from smart360_infra.services import Microservice
-
-DEFAULT_PGBOUNCER_IMAGE = "edoburu/pgbouncer:latest"
-RULE_PRIORITY_STEP = 10  # gaps leave room for hand-made rules between services
+from smart360_infra.services import ServiceDeployment, ServiceFoundation
 
 
-def deploy_environment(registry: Registry) -> Environment:
-    """The deploy environment (prod, staging, ...) whose cluster is the registry's cluster."""
-    for env in environments(registry).values():
-        if env.cluster == registry.cluster.name:
-            return env
-    raise ValueError(f"no deploy environment runs cluster {registry.cluster.name!r}")
+@dataclass(frozen=True)
+class Profile:
+    """What one environment's stacks need beyond the registry."""
+
+    env: Environment
+    certificate_arn: str
+    protect: bool  # deletion protection (ALB, RDS): prod
+    admin_cidrs: tuple[str, ...] = ()
+
+    @property
+    def cluster(self) -> str:
+        return self.env.cluster
 
 
-class Smart360Stack(Stack):
+class PlatformStack(Stack):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, registry: Registry, profile: Profile, **kwargs: object
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        cluster_name = profile.cluster
+        Tags.of(self).add("smart360:cluster", cluster_name)
+        self.profile = profile
+        self.network = Network(self, "Network")
+        self.capacity = Capacity(
+            self, "Capacity", cluster=registry.cluster, name=cluster_name, network=self.network
+        )
+        self.edge = Edge(
+            self,
+            "Edge",
+            network=self.network,
+            certificate_arn=profile.certificate_arn,
+            protect=profile.protect,
+            admin_cidrs=profile.admin_cidrs,
+        )
+        self.database = Database(
+            self,
+            "Database",
+            registry=registry,
+            cluster=cluster_name,
+            network=self.network,
+            protect=profile.protect,
+        )
+        self.redis = Redis(
+            self,
+            "Redis",
+            registry=registry,
+            cluster=cluster_name,
+            network=self.network,
+            capacity=self.capacity,
+        )
+        # One execution role for the cluster (the name `smart360 deploy` puts in task
+        # definitions): pulls images, writes logs, reads the secrets it injects.
+        self.execution_role = iam.Role(
+            self,
+            "TaskExecutionRole",
+            role_name=names.execution_role_name(cluster_name),
+            assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
+        )
+        self.redis.token.grant_read(self.execution_role)
+        self.redis.url.grant_read(self.execution_role)
+        self.database.master_secret.grant_read(self.execution_role)  # the db-bootstrap task only
+        self.foundations = {
+            name: ServiceFoundation(
+                self,
+                name,
+                registry=registry,
+                service=svc,
+                cluster=cluster_name,
+                execution_role=self.execution_role,
+            )
+            for name, svc in registry.services.items()
+        }
+        self.pgbouncer = PgBouncer(
+            self,
+            "PgBouncer",
+            registry=registry,
+            network=self.network,
+            capacity=self.capacity,
+            database=self.database,
+            secrets={name: f.secrets for name, f in self.foundations.items()},
+            cluster=cluster_name,
+            execution_role=self.execution_role,
+        )
+        bootstrap_logs = names.bootstrap_log_group(cluster_name)
+        logs.LogGroup(
+            self,
+            "DbBootstrapLogs",
+            log_group_name=bootstrap_logs,
+            retention=logs.RetentionDays.ONE_MONTH,
+            removal_policy=RemovalPolicy.DESTROY,
+        ).grant_write(self.execution_role)
+
+        CfnOutput(self, "LoadBalancerUrl", value=self.edge.url)
+        CfnOutput(self, "PublicHost", value=profile.env.public_host)
+        CfnOutput(self, "ClusterName", value=self.capacity.cluster.cluster_name)
+        CfnOutput(self, "DatabaseEndpoint", value=self.database.instance.db_instance_endpoint_address)
+        # What `smart360 bootstrap-aws` needs to run the one-off database bootstrap task.
+        CfnOutput(
+            self,
+            names.OUTPUT_BOOTSTRAP_SUBNETS,
+            value=",".join(s.subnet_id for s in self.network.vpc.public_subnets),
+        )
+        CfnOutput(
+            self, names.OUTPUT_BOOTSTRAP_SECURITY_GROUP, value=self.network.db_admin_sg.security_group_id
+        )
+
+
+class ServicesStack(Stack):
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
         *,
         registry: Registry,
-        certificate_arn: str | None = None,
+        platform: PlatformStack,
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
-        cluster = registry.cluster
-        environment = deploy_environment(registry)
-        Tags.of(self).add("smart360:cluster", cluster.name)
-        image_tag = CfnParameter(
-            self,
-            "ImageTag",
-            default="latest",
-            description="Image tag (the git commit Jenkins pushed) for every service",
-        ).value_as_string
-        pgbouncer_image = CfnParameter(
-            self,
-            "PgBouncerImage",
-            default=DEFAULT_PGBOUNCER_IMAGE,
-            description="Any image with pgbouncer and sh on PATH",
-        ).value_as_string
-
-        network = Network(self, "Network")
-        capacity = Capacity(self, "Capacity", cluster=cluster, network=network)
-        edge = Edge(self, "Edge", network=network, certificate_arn=certificate_arn)
-        database = Database(self, "Database", registry=registry, network=network)
-        Redis(self, "Redis", registry=registry, network=network, capacity=capacity)
-        secrets = {
-            name: ServiceSecrets(self, f"{name}Secrets", cluster=cluster, service=svc)
-            for name, svc in registry.services.items()
-        }
-        # One execution role for the cluster (the name `smart360 deploy` puts in task
-        # definitions): pulls images, writes logs, reads the services' secrets.
-        execution_role = iam.Role(
-            self,
-            "TaskExecutionRole",
-            role_name=names.execution_role_name(cluster.name),
-            assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"),
-        )
-        self.pgbouncer = PgBouncer(
-            self,
-            "PgBouncer",
-            registry=registry,
-            network=network,
-            capacity=capacity,
-            database=database,
-            secrets=secrets,
-            image=pgbouncer_image,
-        )
-        self.microservices: dict[str, Microservice] = {}
+        Tags.of(self).add("smart360:cluster", platform.profile.cluster)
+        self.add_stack_dependency(platform)
+        self.deployments: dict[str, ServiceDeployment] = {}
         for index, (name, svc) in enumerate(registry.services.items(), start=1):
-            micro = Microservice(
+            deployment = ServiceDeployment(
                 self,
                 name,
-                registry=registry,
                 service=svc,
-                capacity=capacity,
-                secrets=secrets[name],
-                execution_role=execution_role,
-                plain_environment=taskdefs.environment_variables(registry, svc, environment),
-                image_tag=image_tag,
+                cluster=platform.profile.cluster,
+                capacity_provider=platform.capacity.provider_name,
+                edge=platform.edge,
+                index=index,
+                vpc=platform.network.vpc,
             )
-            # Apps resolve PgBouncer through Cloud Map: start them after it exists.
-            for ecs_service in micro.services.values():
-                ecs_service.node.add_dependency(self.pgbouncer.service)
-            micro.route(edge.listener, priority=index * RULE_PRIORITY_STEP)
-            self.microservices[name] = micro
-
-        CfnOutput(self, "LoadBalancerUrl", value=edge.url)
-        CfnOutput(self, "PublicHost", value=environment.public_host)
-        CfnOutput(self, "ClusterName", value=capacity.cluster.cluster_name)
-        CfnOutput(self, "DatabaseEndpoint", value=database.instance.db_instance_endpoint_address)
+            self.deployments[name] = deployment

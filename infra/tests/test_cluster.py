@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from aws_cdk.assertions import Match
 
 from .conftest import Synthesized, logical_id
@@ -100,12 +102,30 @@ def test_asg_is_the_capacity_provider_with_managed_scaling_draining_and_protecti
     )
 
 
-def test_every_service_places_through_the_capacity_provider(stack: Synthesized) -> None:
-    provider_id = next(iter(stack.resources("AWS::ECS::CapacityProvider")))
-    for service in stack.resources("AWS::ECS::Service").values():
-        props = service["Properties"]
-        assert "LaunchType" not in props
-        assert [logical_id(s["CapacityProvider"]) for s in props["CapacityProviderStrategy"]] == [provider_id]
+def test_containers_cannot_reach_instance_metadata_and_volumes_are_encrypted(stack: Synthesized) -> None:
+    (template,) = stack.resources("AWS::EC2::LaunchTemplate").values()
+    data = template["Properties"]["LaunchTemplateData"]
+    assert data["MetadataOptions"]["HttpTokens"] == "required"
+    assert data["MetadataOptions"]["HttpPutResponseHopLimit"] == 1
+    (volume,) = data["BlockDeviceMappings"]
+    assert volume["Ebs"]["Encrypted"] is True
+    user_data = json.dumps(data["UserData"])
+    assert "ECS_AWSVPC_BLOCK_IMDS=true" in user_data
+    assert "--in-interface docker+ --destination 169.254.169.254/32 --jump DROP" in user_data
+
+
+def test_pgbouncer_waits_for_the_capacity_provider_association(stack: Synthesized) -> None:
+    (association_id,) = stack.resources("AWS::ECS::ClusterCapacityProviderAssociations")
+    (pgbouncer,) = [r for r in stack.resources("AWS::ECS::Service").values()
+                    if r["Properties"]["ServiceName"] == "pgbouncer"]
+    assert association_id in pgbouncer["DependsOn"]
+
+
+def test_staging_is_a_second_environment_of_its_own(staging: Synthesized) -> None:
+    staging.template.has_resource_properties("AWS::ECS::Cluster", {"ClusterName": "smart360-staging"})
+    assert {p["Cluster"] for p in staging.app_services().values()} == {"smart360-staging"}
+    names = {r["Properties"].get("Name") for r in staging.resources("AWS::SecretsManager::Secret").values()}
+    assert "smart360-staging/cx/database-password" in names
 
 
 def test_no_context_lookups_environment_agnostic(stack: Synthesized) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from smart360.deploy import names
 
 from .conftest import Synthesized, logical_id
@@ -66,7 +68,7 @@ def test_pgbouncer_service_pools_transactions_with_registry_sizes(stack: Synthes
     assert env["DEFAULT_POOL_SIZE"] == str(spec.pgbouncer_default_pool_size)
     assert env["MAX_CLIENT_CONN"] == str(spec.pgbouncer_max_client_conn)
     assert container["PortMappings"][0]["ContainerPort"] == names.PGBOUNCER_PORT
-    assert container["Image"] == {"Ref": "PgBouncerImage"}
+    assert re.fullmatch(r"edoburu/pgbouncer:[\w.-]+@sha256:[0-9a-f]{64}", container["Image"])
     # Its userlist comes from each service's own password secret, one per database role.
     secrets = stack.resources("AWS::SecretsManager::Secret")
     by_variable = {s["Name"]: secrets[logical_id(s["ValueFrom"])] for s in container["Secrets"]}
@@ -81,7 +83,7 @@ def test_pgbouncer_service_pools_transactions_with_registry_sizes(stack: Synthes
         assert f"$PASSWORD_{svc.db_role}" in script
 
 
-def test_apps_reach_pgbouncer_and_redis_by_the_names_the_stack_registers(stack: Synthesized) -> None:
+def test_apps_reach_pgbouncer_by_name_and_redis_by_its_tls_endpoint(stack: Synthesized) -> None:
     namespace = stack.one("AWS::ServiceDiscovery::PrivateDnsNamespace")["Name"]
     records = {
         r["Properties"]["Name"]: (k, r["Properties"])
@@ -91,16 +93,33 @@ def test_apps_reach_pgbouncer_and_redis_by_the_names_the_stack_registers(stack: 
     (registry_entry,) = service["ServiceRegistries"]
     pgbouncer_id, _ = records["pgbouncer"]
     assert logical_id(registry_entry["RegistryArn"]) == pgbouncer_id
-    redis_id, redis_record = records["redis"]
-    assert redis_record["DnsConfig"]["DnsRecords"][0]["Type"] == "CNAME"
-    (instance,) = stack.resources("AWS::ServiceDiscovery::Instance").values()
-    assert logical_id(instance["Properties"]["ServiceId"]) == redis_id
-    cname = instance["Properties"]["InstanceAttributes"]["AWS_INSTANCE_CNAME"]
-    assert cname["Fn::GetAtt"][1] == "PrimaryEndPoint.Address"
+    assert namespace == names.SERVICE_DISCOVERY_NAMESPACE
+    (parameter,) = stack.resources("AWS::SSM::Parameter").values()
+    props = parameter["Properties"]
+    assert props["Name"] == names.parameter_name(stack.registry.cluster.name, names.REDIS_URL_PARAMETER)
+    value = props["Value"]["Fn::Join"][1]
+    assert value[0] == "rediss://"  # TLS, to the endpoint the certificate names
+    assert value[1]["Fn::GetAtt"][1] == "PrimaryEndPoint.Address"
 
-    for app in stack.app_services().values():
-        (container,) = stack.task_definition(app)["ContainerDefinitions"]
-        env = {e["Name"]: e["Value"] for e in container["Environment"]}
-        assert env["DATABASE_HOST"] == f"pgbouncer.{namespace}"
-        assert env["DATABASE_PORT"] == str(names.PGBOUNCER_PORT)
-        assert env["REDIS_URL"].startswith(f"redis://redis.{namespace}:6379/")
+
+def test_redis_requires_tls_and_an_auth_token_from_secrets_manager(stack: Synthesized) -> None:
+    redis = stack.one("AWS::ElastiCache::ReplicationGroup")
+    assert redis["TransitEncryptionEnabled"] is True
+    assert "resolve:secretsmanager" in str(redis["AuthToken"])
+
+
+def test_rds_deletion_protection_in_prod_only_and_the_master_password_rotates(
+    stack: Synthesized, staging: Synthesized
+) -> None:
+    assert stack.one("AWS::RDS::DBInstance")["DeletionProtection"] is True
+    assert staging.one("AWS::RDS::DBInstance").get("DeletionProtection", False) is False
+    schedule = stack.one("AWS::SecretsManager::RotationSchedule")
+    assert schedule["RotationRules"]["ScheduleExpression"] == "rate(30 days)"
+    endpoint = stack.one("AWS::EC2::VPCEndpoint")
+    assert "secretsmanager" in str(endpoint["ServiceName"])
+
+
+def test_django_cache_and_broker_never_see_the_token_in_plain_environment(stack: Synthesized) -> None:
+    for props in stack.resources("AWS::ECS::TaskDefinition").values():
+        for container in props["Properties"]["ContainerDefinitions"]:
+            assert not [e for e in container.get("Environment", []) if "REDIS" in e["Name"]]

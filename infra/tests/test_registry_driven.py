@@ -13,23 +13,22 @@ def test_a_tenth_service_gets_everything_the_nine_have(grown: Synthesized) -> No
     assert len(services) == 30
     assert {f"{NEW_SERVICE}-{role}" for role in ROLES} <= set(services)
     grown.template.resource_count_is("AWS::ECR::Repository", 10)
-    grown.template.resource_count_is("AWS::ElasticLoadBalancingV2::TargetGroup", 10)
-    grown.template.resource_count_is("AWS::ElasticLoadBalancingV2::ListenerRule", 10)
+    grown.services_template.resource_count_is("AWS::ElasticLoadBalancingV2::TargetGroup", 10)
     grown.template.has_resource_properties(
         "AWS::ECR::Repository", {"RepositoryName": f"smart360/{NEW_SERVICE}"}
     )
-    grown.template.has_resource_properties(
+    grown.services_template.has_resource_properties(
         "AWS::ElasticLoadBalancingV2::TargetGroup", {"HealthCheckPath": f"/{NEW_SERVICE}/healthz"}
     )
-    grown.template.has_resource_properties(
+    grown.services_template.has_resource_properties(
         "AWS::ElasticLoadBalancingV2::ListenerRule",
-        {"Priority": 100, "Conditions": [{"Field": "path-pattern", "PathPatternConfig": {
+        {"Priority": 1100, "Conditions": [{"Field": "path-pattern", "PathPatternConfig": {
             "Values": [f"/{NEW_SERVICE}/*"]}}]},
     )  # fmt: skip
-    grown.template.has_resource_properties(
-        "AWS::ECS::TaskDefinition", {"Family": f"{NEW_SERVICE}-web", "Memory": "2048"}
+    grown.services_template.has_resource_properties(
+        "AWS::ECS::Service", {"ServiceName": f"{NEW_SERVICE}-web", "TaskDefinition": f"{NEW_SERVICE}-web"}
     )
-    grown.template.has_resource_properties(
+    grown.services_template.has_resource_properties(
         "AWS::ApplicationAutoScaling::ScalableTarget", {"MinCapacity": 1, "MaxCapacity": 7}
     )
     grown.template.has_resource_properties(

@@ -29,7 +29,19 @@ def _ingress(stack: Synthesized) -> dict[str, set[tuple[str, int, int]]]:
 
 def _rule(props: dict[str, Any]) -> tuple[str, int, int]:
     source = props.get("CidrIp") or props.get("CidrIpv6") or logical_id(props["SourceSecurityGroupId"])
-    return (source, props["FromPort"], props["ToPort"])
+    return (
+        source if isinstance(source, str) else "vpc-cidr",
+        _port(props["FromPort"]),
+        _port(props["ToPort"]),
+    )
+
+
+def _port(value: Any) -> int:
+    """A port, or RDS's own port attribute (the rotation Lambda's rule uses it): 5432."""
+    if isinstance(value, dict):
+        assert "Endpoint.Port" in str(value), value
+        return 5432
+    return int(value)
 
 
 @pytest.fixture(scope="module")
@@ -55,13 +67,15 @@ def groups(stack: Synthesized) -> dict[str, str]:
             "alb": alb_sg,
             "instances": instance_sg,
             "pgbouncer": pgbouncer_sg,
+            "db_admin": stack.raw["Outputs"]["DbBootstrapSecurityGroup"]["Value"],
         }.items()
     }
 
 
-def test_five_groups_each_with_a_distinct_job(stack: Synthesized, groups: dict[str, str]) -> None:
-    assert len(set(groups.values())) == 5
-    stack.template.resource_count_is("AWS::EC2::SecurityGroup", 5)
+def test_each_group_has_a_distinct_job(stack: Synthesized, groups: dict[str, str]) -> None:
+    assert len(set(groups.values())) == 6
+    # + the Secrets Manager endpoint's and the rotation Lambda's (both in the isolated subnets)
+    stack.template.resource_count_is("AWS::EC2::SecurityGroup", 8)
 
 
 def test_alb_is_open_on_80_and_443_to_the_world_only(stack: Synthesized, groups: dict[str, str]) -> None:
@@ -78,8 +92,13 @@ def test_pgbouncer_accepts_only_the_cluster_instances(stack: Synthesized, groups
     assert _ingress(stack)[groups["pgbouncer"]] == {(groups["instances"], 6432, 6432)}
 
 
-def test_rds_accepts_only_pgbouncer(stack: Synthesized, groups: dict[str, str]) -> None:
-    assert _ingress(stack)[groups["database"]] == {(groups["pgbouncer"], 5432, 5432)}
+def test_rds_accepts_only_pgbouncer_the_bootstrap_task_and_its_rotation(
+    stack: Synthesized, groups: dict[str, str]
+) -> None:
+    sources = _ingress(stack)[groups["database"]]
+    assert {(groups["pgbouncer"], 5432, 5432), (groups["db_admin"], 5432, 5432)} < sources
+    (rotation,) = sources - {(groups["pgbouncer"], 5432, 5432), (groups["db_admin"], 5432, 5432)}
+    assert "Rotation" in rotation[0]
 
 
 def test_redis_accepts_only_the_cluster_instances(stack: Synthesized, groups: dict[str, str]) -> None:

@@ -1,25 +1,34 @@
-"""The 27 ECS services: deployment settings, task definitions, scaling, env and secrets."""
+"""The 27 ECS services (services stack) and what they stand on (platform stack)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from smart360.deploy import names, taskdefs
+from smart360.deploy import names
 from smart360.registry import ROLES
 
 from .conftest import Synthesized, logical_id
 
 SEED_SERVICES = {"auth", "ax", "bx", "cx", "mx", "onboarding", "rx", "notification", "wx"}
-SECRET_LOOKING = re.compile(r"PASSWORD|SECRET|PRIVATE|TOKEN|CREDENTIAL", re.IGNORECASE)
 
 
-def test_nine_services_times_three_roles(stack: Synthesized) -> None:
+def test_nine_services_times_three_roles_in_the_services_stack(stack: Synthesized) -> None:
     assert set(stack.registry.services) == SEED_SERVICES
     expected = {f"{s}-{role}" for s in SEED_SERVICES for role in ROLES}
     assert set(stack.app_services()) == expected
-    assert len(expected) == 27
+    stack.services_template.resource_count_is("AWS::ECS::Service", 27)
+    stack.template.resource_count_is("AWS::ECS::Service", 1)  # PgBouncer only
+
+
+def test_services_run_their_family_and_never_a_cdk_revision_or_count(stack: Synthesized) -> None:
+    """Task definitions are smart360's: the service names the family (its latest ACTIVE
+    revision, registered by bootstrap-aws/deploy), and no DesiredCount, so a later
+    `cdk deploy` neither reverts the revision nor resets what auto scaling chose."""
+    for name, props in stack.app_services().items():
+        assert props["TaskDefinition"] == name
+        assert "DesiredCount" not in props
+    families = {r["Properties"]["Family"] for r in stack.resources("AWS::ECS::TaskDefinition").values()}
+    assert families == {"pgbouncer"}
 
 
 @pytest.mark.parametrize("role", ["web", "worker"])
@@ -31,160 +40,118 @@ def test_web_and_worker_roll_100_200_with_circuit_breaker_rollback(stack: Synthe
         assert deployment["DeploymentCircuitBreaker"] == {"Enable": True, "Rollback": True}
 
 
-def test_beat_is_exactly_one_and_never_two(stack: Synthesized) -> None:
+def test_beat_is_never_two(stack: Synthesized) -> None:
     for name in stack.registry.services:
         beat = stack.app_services()[f"{name}-beat"]
-        assert beat["DesiredCount"] == 1
         assert beat["DeploymentConfiguration"]["MinimumHealthyPercent"] == 0
         assert beat["DeploymentConfiguration"]["MaximumPercent"] == 100
 
 
-def _scalable_targets(stack: Synthesized) -> dict[str, dict]:
-    """Scalable targets by ECS service logical id."""
+def test_every_service_places_through_the_capacity_provider(stack: Synthesized) -> None:
+    provider = stack.one("AWS::ECS::CapacityProvider")["Name"]
+    assert provider == names.capacity_provider(stack.registry.cluster.name)
+    for props in stack.app_services().values():
+        assert "LaunchType" not in props
+        assert [s["CapacityProvider"] for s in props["CapacityProviderStrategy"]] == [provider]
+        assert props["Cluster"] == stack.registry.cluster.name
+
+
+def _scalable_targets(stack: Synthesized) -> dict[str, tuple[str, dict]]:
+    """ECS service name -> (logical id, scalable target properties)."""
     out = {}
-    for target in stack.resources("AWS::ApplicationAutoScaling::ScalableTarget").values():
+    ids = {k: r["Properties"]["ServiceName"] for k, r in stack.resources("AWS::ECS::Service").items()}
+    for target_id, target in stack.resources("AWS::ApplicationAutoScaling::ScalableTarget").items():
         parts = target["Properties"]["ResourceId"]["Fn::Join"][1]
-        service_id = next(logical_id(p) for p in parts if isinstance(p, dict) and "Fn::GetAtt" in p)
-        out[service_id] = target["Properties"]
+        service_id = next(logical_id(p) for p in parts if isinstance(p, dict))
+        out[ids[service_id]] = (target_id, target["Properties"])
     return out
 
 
-def _policies(stack: Synthesized, target_props: dict) -> dict[str, float]:
-    """Metric -> target value of the policies attached to one scalable target."""
-    targets = stack.resources("AWS::ApplicationAutoScaling::ScalableTarget")
-    target_id = next(k for k, v in targets.items() if v["Properties"] is target_props)
-    out = {}
-    for policy in stack.resources("AWS::ApplicationAutoScaling::ScalingPolicy").values():
-        props = policy["Properties"]
-        if logical_id(props["ScalingTargetId"]) == target_id:
-            config = props["TargetTrackingScalingPolicyConfiguration"]
-            metric = config["PredefinedMetricSpecification"]["PredefinedMetricType"]
-            out[metric] = config["TargetValue"]
-    return out
-
-
-def _service_ids(stack: Synthesized) -> dict[str, str]:
-    return {r["Properties"]["ServiceName"]: k for k, r in stack.resources("AWS::ECS::Service").items()}
+def _policies(stack: Synthesized, target_id: str) -> list[dict]:
+    return [p["Properties"] for p in stack.resources("AWS::ApplicationAutoScaling::ScalingPolicy").values()
+            if logical_id(p["Properties"]["ScalingTargetId"]) == target_id]
 
 
 def test_web_scales_on_cpu_90_and_memory_90_within_registry_bounds(stack: Synthesized) -> None:
-    targets, ids = _scalable_targets(stack), _service_ids(stack)
+    targets = _scalable_targets(stack)
     for svc in stack.registry.services.values():
-        target = targets[ids[f"{svc.name}-web"]]
-        assert (target["MinCapacity"], target["MaxCapacity"]) == (
-            svc.web().min_tasks,
-            svc.web().max_tasks,
-        )
-        assert _policies(stack, target) == {
-            "ECSServiceAverageCPUUtilization": 90,
-            "ECSServiceAverageMemoryUtilization": 90,
-        }
-        assert svc.web().cpu_target_percent == svc.web().memory_target_percent == 90
+        target_id, target = targets[f"{svc.name}-web"]
+        assert (target["MinCapacity"], target["MaxCapacity"]) == (svc.web().min_tasks, svc.web().max_tasks)
+        tracked = {p["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"][
+            "PredefinedMetricType"]: p["TargetTrackingScalingPolicyConfiguration"]["TargetValue"]
+            for p in _policies(stack, target_id)}  # fmt: skip
+        assert tracked == {"ECSServiceAverageCPUUtilization": 90, "ECSServiceAverageMemoryUtilization": 90}
 
 
-def test_worker_scales_per_registry_and_beat_does_not_scale(stack: Synthesized) -> None:
-    targets, ids = _scalable_targets(stack), _service_ids(stack)
+def test_workers_step_scale_on_the_queue_backlog_beat_publishes(stack: Synthesized) -> None:
+    targets = _scalable_targets(stack)
+    alarms = stack.resources("AWS::CloudWatch::Alarm")
     for svc in stack.registry.services.values():
         worker = svc.worker()
-        target = targets[ids[f"{svc.name}-worker"]]
+        target_id, target = targets[f"{svc.name}-worker"]
         assert (target["MinCapacity"], target["MaxCapacity"]) == (worker.min_tasks, worker.max_tasks)
-        expected = {"ECSServiceAverageCPUUtilization": worker.cpu_target_percent}
-        if worker.memory_target_percent:
-            expected["ECSServiceAverageMemoryUtilization"] = worker.memory_target_percent
-        assert _policies(stack, target) == expected
-        assert ids[f"{svc.name}-beat"] not in targets
-    # bx overrides its worker in the registry; the stack follows it.
+        policies = _policies(stack, target_id)
+        assert {p["PolicyType"] for p in policies} == {"StepScaling"}  # no CPU tracking
+        steps = [a for p in policies for a in p["StepScalingPolicyConfiguration"]["StepAdjustments"]]
+        assert {s["ScalingAdjustment"] for s in steps} >= {-1, 1, 2, 3}
+        assert f"{svc.name}-beat" not in targets
+        mine = [a["Properties"] for a in alarms.values()
+                if {"Name": "ServiceName", "Value": svc.name} in a["Properties"].get("Dimensions", [])]
+        assert mine, svc.name
+        for alarm in mine:
+            assert alarm["Namespace"] == names.QUEUE_METRICS_NAMESPACE
+            assert alarm["MetricName"] == names.QUEUE_DEPTH_METRIC
+            assert {"Name": "ClusterName", "Value": stack.registry.cluster.name} in alarm["Dimensions"]
     bx = stack.registry.service("bx").worker()
-    assert targets[ids["bx-worker"]]["MaxCapacity"] == bx.max_tasks == 4
+    assert targets["bx-worker"][1]["MaxCapacity"] == bx.max_tasks == 4
 
 
-def test_task_definitions_follow_the_registry_and_the_deploy_templates(stack: Synthesized) -> None:
-    services = stack.app_services()
+def test_beat_task_role_may_publish_only_the_queue_namespace(stack: Synthesized) -> None:
+    policies = stack.resources("AWS::IAM::Policy")
     for svc in stack.registry.services.values():
-        for role, spec in svc.roles.items():
-            task = stack.task_definition(services[f"{svc.name}-{role}"])
-            # Same shape as the bifrost JSON `smart360 deploy` registers in the same family.
-            bifrost = taskdefs.task_definition(stack.registry, svc, role)
-            assert task["Family"] == bifrost["family"] == f"{svc.name}-{role}"
-            assert (task["Cpu"], task["Memory"]) == (str(spec.cpu), str(spec.memory))
-            assert task["NetworkMode"] == bifrost["networkMode"] == "bridge"
-            (container,) = task["ContainerDefinitions"]
-            (expected,) = bifrost["containerDefinitions"]
-            assert container["Name"] == expected["name"] == role
-            assert container["Command"] == expected["command"]
-            assert container["HealthCheck"]["Command"] == expected["healthCheck"]["command"]
-            assert container["StopTimeout"] == expected["stopTimeout"]
-            assert container["LogConfiguration"]["Options"]["awslogs-stream-prefix"] == role
-            log_group = stack.raw["Resources"][
-                logical_id(container["LogConfiguration"]["Options"]["awslogs-group"])
-            ]
-            assert log_group["Properties"]["LogGroupName"] == names.log_group(
-                stack.registry.cluster.name, svc, role
-            )
-            role_names = {r["Properties"].get("RoleName") for r in _roles(stack, task)}
-            assert role_names == {
-                names.execution_role_arn(stack.registry.cluster.name).rsplit("/", 1)[1],
-                names.task_role_arn(stack.registry.cluster.name, svc).rsplit("/", 1)[1],
-            }
+        role_name = names.task_role_arn(stack.registry.cluster.name, svc).rsplit("/", 1)[1]
+        (role_id,) = [k for k, r in stack.resources("AWS::IAM::Role").items()
+                      if r["Properties"].get("RoleName") == role_name]
+        statements = [s for p in policies.values() if {"Ref": role_id} in p["Properties"]["Roles"]
+                      for s in p["Properties"]["PolicyDocument"]["Statement"]]
+        (put,) = [s for s in statements if s["Action"] == "cloudwatch:PutMetricData"]
+        assert put["Condition"] == {"StringEquals": {"cloudwatch:namespace": names.QUEUE_METRICS_NAMESPACE}}
 
 
-def _roles(stack: Synthesized, task: dict) -> list[dict]:
-    return [stack.raw["Resources"][logical_id(task[key])] for key in ("ExecutionRoleArn", "TaskRoleArn")]
-
-
-def test_image_is_the_service_repository_at_the_tag_parameter(stack: Synthesized) -> None:
-    services = stack.app_services()
-    repositories = stack.resources("AWS::ECR::Repository")
-    for svc in stack.registry.services.values():
-        task = stack.task_definition(services[f"{svc.name}-web"])
-        parts = task["ContainerDefinitions"][0]["Image"]["Fn::Join"][1]
-        refs = [p["Ref"] for p in parts if isinstance(p, dict) and "Ref" in p]
-        assert "ImageTag" in refs
-        (repository,) = [r for r in refs if r in repositories]
-        expected = f"{stack.registry.cluster.image_repository_prefix}/{svc.name}"
-        assert repositories[repository]["Properties"]["RepositoryName"] == expected
-
-
-def test_nine_ecr_repositories(stack: Synthesized) -> None:
+def test_nine_ecr_repositories_with_immutable_tags(stack: Synthesized) -> None:
     stack.template.resource_count_is("AWS::ECR::Repository", 9)
-    repository_names = {
-        r["Properties"]["RepositoryName"] for r in stack.resources("AWS::ECR::Repository").values()
-    }
-    assert repository_names == {f"smart360/{name}" for name in SEED_SERVICES}
+    repositories = [r["Properties"] for r in stack.resources("AWS::ECR::Repository").values()]
+    assert {r["RepositoryName"] for r in repositories} == {f"smart360/{name}" for name in SEED_SERVICES}
+    assert {r["ImageTagMutability"] for r in repositories} == {"IMMUTABLE"}
 
 
-def test_environment_contract_and_no_secret_values_in_environment(stack: Synthesized) -> None:
+def test_secrets_are_generated_and_named_as_task_definitions_reference_them(stack: Synthesized) -> None:
     secrets = stack.resources("AWS::SecretsManager::Secret")
     for secret in secrets.values():  # values are generated by AWS, never in the template
         assert "SecretString" not in secret["Properties"]
         assert "GenerateSecretString" in secret["Properties"]
-    services = stack.app_services()
-    required = {"DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_USER", "REDIS_URL",
-                "SMART360_ROLE", "SMART360_SERVICE", "DJANGO_SETTINGS_MODULE",
-                "SMART360_GATEWAY_URL", "DJANGO_ALLOWED_HOSTS", "SMART360_LOG_LEVEL"}  # fmt: skip
+    secret_names = {s["Properties"].get("Name") for s in secrets.values()}
+    cluster = stack.registry.cluster.name
     for svc in stack.registry.services.values():
-        for role in ROLES:
-            (container,) = stack.task_definition(services[f"{svc.name}-{role}"])["ContainerDefinitions"]
-            env = {e["Name"]: e["Value"] for e in container["Environment"]}
-            assert required <= set(env)
-            assert (env["SMART360_SERVICE"], env["SMART360_ROLE"]) == (svc.name, role)
-            assert (env["DATABASE_NAME"], env["DATABASE_USER"]) == (svc.database, svc.db_role)
-            assert not [name for name in env if SECRET_LOOKING.search(name)]
-            by_name = {s["Name"]: secrets[logical_id(s["ValueFrom"])] for s in container["Secrets"]}
-            expected = names.secrets_for(svc)
-            assert set(by_name) == set(expected)
-            for variable, secret in by_name.items():
-                assert secret["Properties"]["Name"] == names.secret_name(
-                    stack.registry.cluster.name, svc, expected[variable]
-                )
-    assert "JWT_PRIVATE_KEY" in names.secrets_for(stack.registry.service("auth"))
-    assert "JWT_PRIVATE_KEY" not in names.secrets_for(stack.registry.service("cx"))
+        for what in names.secrets_for(svc).values():
+            assert names.secret_name(cluster, svc, what) in secret_names
+    assert names.cluster_secret_name(cluster, names.REDIS_TOKEN_SECRET) in secret_names
 
 
-def test_log_group_per_service_and_role(stack: Synthesized) -> None:
-    groups = {r["Properties"]["LogGroupName"] for r in stack.resources("AWS::Logs::LogGroup").values()}
+def test_log_group_per_service_and_role_and_for_the_bootstrap_task(stack: Synthesized) -> None:
+    groups = {r["Properties"]["LogGroupName"] for r in stack.resources("AWS::Logs::LogGroup").values()
+              if "LogGroupName" in r["Properties"]}
     cluster = stack.registry.cluster.name
     for svc in stack.registry.services.values():
         for role in ROLES:
             assert names.log_group(cluster, svc, role) in groups
     assert f"/ecs/{cluster}/pgbouncer" in groups
+    assert names.bootstrap_log_group(cluster) in groups
+
+
+def test_execution_and_task_roles_carry_the_names_task_definitions_use(stack: Synthesized) -> None:
+    role_names = {r["Properties"].get("RoleName") for r in stack.resources("AWS::IAM::Role").values()}
+    cluster = stack.registry.cluster.name
+    assert names.execution_role_arn(cluster).rsplit("/", 1)[1] in role_names
+    for svc in stack.registry.services.values():
+        assert names.task_role_arn(cluster, svc).rsplit("/", 1)[1] in role_names

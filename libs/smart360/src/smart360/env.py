@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import quote, urlsplit, urlunsplit
 
 
 class MissingEnvironment(RuntimeError):
@@ -43,3 +44,19 @@ def boolean(name: str, default: bool) -> bool:
 
 def listing(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in optional(name, default).split(",") if part.strip()]
+
+
+def redis_url() -> str:
+    """REDIS_URL with REDIS_PASSWORD (ElastiCache's AUTH token, a secret) put in when set.
+
+    In AWS the URL (`rediss://`, TLS) and the token arrive separately: the URL is not a secret,
+    the token is, and neither may be written into a task definition's plain environment.
+    """
+    url = required("REDIS_URL")
+    password = os.environ.get("REDIS_PASSWORD", "")
+    if not password:
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f":{quote(password, safe='')}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))

@@ -12,5 +12,5 @@ from smart360 import env
 @cache
 def redis_client() -> redis.Redis:
     return redis.Redis.from_url(
-        env.required("REDIS_URL"), socket_timeout=2, socket_connect_timeout=2, decode_responses=True
+        env.redis_url(), socket_timeout=2, socket_connect_timeout=2, decode_responses=True
     )

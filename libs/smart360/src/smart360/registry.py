@@ -45,6 +45,8 @@ class RoleSpec:
     soft_time_limit_seconds: int = 0
     time_limit_seconds: int = 0
     health_path: str = ""
+    # Workers scale on their queue's backlog: one more task per this many waiting messages.
+    backlog_per_task: int = 0
 
     @property
     def db_connections_per_task(self) -> int:

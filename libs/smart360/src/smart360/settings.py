@@ -90,7 +90,7 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
         "CACHES": {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": env.required("REDIS_URL"),
+                "LOCATION": env.redis_url(),
                 "KEY_PREFIX": service,  # one Redis, key-prefixed per service
             }
         },

@@ -6,7 +6,6 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
@@ -81,7 +80,7 @@ def moto_aws(aws_env: None) -> Iterator[None]:
 @pytest.fixture
 def clients(moto_aws: None) -> Clients:
     return Clients(**{name: boto3.client(name, region_name=REGION) for name in
-                      ("ecs", "ecr", "secretsmanager", "ec2", "sts")})
+                      ("ecs", "ecr", "secretsmanager", "ec2", "sts", "ssm")})
 
 
 def push_image(clients: Clients, registry: Registry, service: str, tag: str) -> None:
@@ -97,6 +96,11 @@ def create_secrets(clients: Clients, registry: Registry, service: str, cluster: 
     for what in names.secrets_for(svc).values():
         clients.secretsmanager.create_secret(Name=names.secret_name(cluster, svc, what),
                                              SecretString="s3cret")
+    # What the CDK stack creates once per cluster: Redis's AUTH token and its TLS URL.
+    clients.secretsmanager.create_secret(
+        Name=names.cluster_secret_name(cluster, names.REDIS_TOKEN_SECRET), SecretString="t0ken")
+    clients.ssm.put_parameter(Name=names.parameter_name(cluster, names.REDIS_URL_PARAMETER),
+                              Value="rediss://master.x.cache.amazonaws.com:6379/0", Type="String")
 
 
 @pytest.fixture
@@ -127,28 +131,3 @@ def make_target(registry: Registry, clients: Clients, fake_time: FakeTime, lines
 
 def td_arn(family: str, revision: int) -> str:
     return f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/{family}:{revision}"
-
-
-def service_description(name: str, deployments: list[dict[str, Any]], *, desired: int = 1,
-                        events: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    head = next(d for d in deployments if d["status"] == "PRIMARY")
-    return {
-        "serviceName": name,
-        "serviceArn": f"arn:aws:ecs:{REGION}:{ACCOUNT}:service/smart360-test/{name}",
-        "status": "ACTIVE",
-        "taskDefinition": head["taskDefinition"],
-        "desiredCount": desired,
-        "runningCount": head.get("runningCount", desired),
-        "deployments": deployments,
-        "events": events or [],
-    }
-
-
-def deployment(task_definition: str, *, status: str = "PRIMARY", rollout: str = "COMPLETED",
-               running: int = 1, desired: int = 1, reason: str = "") -> dict[str, Any]:
-    body = {"id": f"ecs-svc/{abs(hash((task_definition, status))) % 10**12}", "status": status,
-            "taskDefinition": task_definition, "desiredCount": desired,
-            "runningCount": running, "rolloutState": rollout}
-    if reason:
-        body["rolloutStateReason"] = reason
-    return body

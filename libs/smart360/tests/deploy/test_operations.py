@@ -11,7 +11,7 @@ from smart360.deploy.aws import Clients
 from smart360.deploy.operations import DeployError, diff, rollback, scale
 from smart360.registry import ROLES, Registry
 
-from .conftest import ACCOUNT, FakeTime, deployment, make_target
+from .conftest import ACCOUNT, FakeTime, make_target
 from .ecs_script import CLUSTER, EcsScript
 
 
@@ -108,29 +108,31 @@ def test_scale_refuses_anything_but_one_beat(
 
 
 def _rollback_script(s: EcsScript, *, settles: bool = True) -> EcsScript:
-    current = {r: s.new[r] for r in ROLES}
+    for role in ROLES:  # every role runs revision 5, deployed earlier
+        s.new_deployment_id(role, s.new[role])
     s.stub.add_response("describe_services", {"services": [
-        {"serviceName": s.name(r), "status": "ACTIVE", "taskDefinition": current[r],
-         "deployments": [deployment(current[r])]} for r in ROLES]})
-    for role in ("worker", "web", "beat"):
+        s.description(r, [s.dep(r, s.new[r])]) for r in ROLES], "failures": []})
+    for role in ("beat", "web", "worker"):
         family = s.name(role)
         s.stub.add_response("list_task_definitions", {"taskDefinitionArns": [
             s.new[role], s.old[role], s.old[role].replace(":4", ":3"),
             s.old[role].replace(f"{family}:4", f"{family}x:9")]},  # another family, same prefix
             {"familyPrefix": family, "status": "ACTIVE", "sort": "DESC"})
-    for role in ("worker", "web", "beat"):
-        if role == "beat" and not settles:
+    for role in ("beat", "web", "worker"):  # the reverse of a deploy
+        if role == "worker" and not settles:
             s.update(role, s.old[role])
-            stuck = [deployment(s.old[role], rollout="IN_PROGRESS", running=0),
-                     deployment(s.new[role], status="ACTIVE")]
+            stuck = [s.dep(role, s.old[role], rollout="IN_PROGRESS", running=0),
+                     s.dep(role, s.new[role], status="ACTIVE")]
             for _ in range(3):
                 s.poll(role, stuck, target=s.old[role])
         else:
             s.rolled(role, target=s.old[role])
+    if settles:
+        s.deregister(s.new)  # what it rolled away from is never returned to
     return s
 
 
-def test_rollback_puts_every_role_on_its_previous_revision(
+def test_rollback_goes_beat_web_worker_and_deregisters_what_it_left(
         registry: Registry, clients: Clients, fake_time: FakeTime, lines: list[str]) -> None:
     s = _rollback_script(EcsScript())
     clients.ecs = s.client
@@ -139,12 +141,15 @@ def test_rollback_puts_every_role_on_its_previous_revision(
     s.stub.assert_no_pending_responses()
     assert targets == s.old
     assert any("demo-web: demo-web:5 -> demo-web:4" in line for line in lines)
+    output = "\n".join(lines)
+    assert output.index("demo-beat: demo-beat:5") < output.index("demo-web: demo-web:5") < \
+        output.index("demo-worker: demo-worker:5")
 
 
 def test_a_rollback_that_does_not_settle_exits_non_zero(
         registry: Registry, clients: Clients, fake_time: FakeTime, lines: list[str]) -> None:
     s = _rollback_script(EcsScript(), settles=False)
     clients.ecs = s.client
-    with s.stub, pytest.raises(DeployError, match="rollback incomplete: demo-beat"):
+    with s.stub, pytest.raises(DeployError, match="rollback incomplete: demo-worker"):
         rollback(make_target(registry, clients, fake_time, lines), "demo", timeout=20)
     s.stub.assert_no_pending_responses()

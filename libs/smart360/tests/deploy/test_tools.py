@@ -196,3 +196,21 @@ def test_notify_posts_the_message_to_the_webhook() -> None:
     assert seen[0].url == "https://hooks.example.com/x"
     assert seen[0].content == b'{"text":"deployed cx"}'
     assert not notify("deployed cx", None)
+
+
+def test_a_pushed_tag_is_skipped_and_only_amd64_images_go_out(
+        real_registry: Registry, clients: Any) -> None:
+    from .conftest import push_image
+
+    svc = real_registry.service("cx")
+    push_image(clients, real_registry, "cx", "git-1")
+    assert images.tag_exists(clients.ecr, real_registry, svc, "git-1")
+    assert not images.tag_exists(clients.ecr, real_registry, svc, "git-2")
+
+    def inspect(arch: str) -> Any:
+        return lambda cmd, **kw: subprocess.CompletedProcess(cmd, 0, stdout=f"linux/{arch}\n")
+
+    assert images.architecture_problem(svc, "git-1", run=inspect("amd64")) == ""
+    assert "linux/arm64, not linux/amd64" in images.architecture_problem(svc, "git-1",
+                                                                         run=inspect("arm64"))
+    assert "--platform" in images.build_command(real_registry.root, svc, "git-1")

@@ -13,7 +13,7 @@ BEAT_MAX_LOOP_SECONDS = 5  # a beat ticks (and refreshes its heartbeat and lock)
 
 
 def celery_settings(svc: Service) -> dict[str, Any]:
-    redis_url = env.required("REDIS_URL")
+    redis_url = env.redis_url()
     worker = svc.worker()
     return {
         "CELERY_BROKER_URL": redis_url,

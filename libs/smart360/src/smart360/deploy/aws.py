@@ -9,6 +9,20 @@ from typing import Any
 
 import click
 
+# Every AWS error a deploy can meet mid-way: throttling past the retries, expired credentials,
+# AccessDenied (ClientError), and connection/parsing failures (BotoCoreError).
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    AWS_ERRORS: tuple[type[Exception], ...] = (ClientError, BotoCoreError)
+except ImportError:  # pragma: no cover - boto3 is a dependency of the library
+    AWS_ERRORS = ()
+
+CLIENTS = ("ecs", "ecr", "secretsmanager", "ec2", "sts", "autoscaling", "cloudformation", "ssm")
+# The "standard" retry mode backs off on throttling and transient errors (legacy mode retries
+# fewer error codes); 10 attempts ride out a burst of ThrottlingException during a deploy.
+RETRIES = {"mode": "standard", "max_attempts": 10}
+
 
 @dataclass
 class Clients:
@@ -17,14 +31,18 @@ class Clients:
     secretsmanager: Any
     ec2: Any
     sts: Any
+    autoscaling: Any = None
+    cloudformation: Any = None
+    ssm: Any = None
 
     @classmethod
     def create(cls, region: str) -> Clients:
         import boto3
+        from botocore.config import Config
 
         session = boto3.session.Session(region_name=region)
-        return cls(**{name: session.client(name) for name in
-                      ("ecs", "ecr", "secretsmanager", "ec2", "sts")})
+        config = Config(retries=RETRIES)
+        return cls(**{name: session.client(name, config=config) for name in CLIENTS})
 
 
 @dataclass
@@ -54,3 +72,9 @@ class Console:
 def error_code(exc: Exception) -> str:
     response = getattr(exc, "response", None) or {}
     return str(response.get("Error", {}).get("Code", ""))
+
+
+def describe_error(exc: Exception) -> str:
+    """One line for an AWS error: its code and message (or the exception's text)."""
+    code = error_code(exc)
+    return f"{code}: {exc}" if code else f"{type(exc).__name__}: {exc}"

@@ -74,6 +74,21 @@ def deploy(service: str, tag: str, env_name: str, timeout: int, skip_migrations:
         _fail(exc)
 
 
+@click.command("bootstrap-aws")
+@click.option("--image", "tag", required=True, help="Image tag already pushed for every service.")
+@ENV_OPTION
+@click.option("--timeout", default=900, show_default=True, help="Seconds per one-off task.")
+def bootstrap_aws(tag: str, env_name: str, timeout: int) -> None:
+    """First deploy of an environment: RDS roles/databases, first revisions, migrations."""
+    from smart360.deploy.operations import DeployError
+    from smart360.deploy.operations import bootstrap_aws as run_bootstrap
+
+    try:
+        run_bootstrap(_target(env_name), tag, timeout=timeout)
+    except DeployError as exc:
+        _fail(exc)
+
+
 @click.command()
 @click.argument("service", required=False)
 @ENV_OPTION
@@ -211,20 +226,29 @@ def image_build(services: tuple[str, ...], tag: str, dry_run: bool) -> None:
 def image_push(services: tuple[str, ...], tag: str, dry_run: bool) -> None:
     import boto3
 
-    from smart360.deploy.images import ecr_login, push_commands
+    from smart360.deploy.images import architecture_problem, ecr_login, push_commands, tag_exists
 
     registry = load()
     session = boto3.session.Session(region_name=registry.cluster.region)
     account = "${AWS_ACCOUNT_ID}" if dry_run else \
         session.client("sts").get_caller_identity()["Account"]
-    if not dry_run:
-        ecr_login(session.client("ecr"))
+    ecr = None if dry_run else session.client("ecr")
+    if ecr is not None:
+        ecr_login(ecr)
     for name in services:
-        for command in push_commands(registry, registry.service(name), tag, account):
+        svc = registry.service(name)
+        if ecr is not None and tag_exists(ecr, registry, svc, tag):
+            click.echo(f"{name}: {tag} already in ECR (tags are immutable): skipped")
+            continue
+        if not dry_run:
+            problem = architecture_problem(svc, tag)
+            if problem:
+                _fail(RuntimeError(problem))
+        for command in push_commands(registry, svc, tag, account):
             click.echo(" ".join(command))
             if not dry_run:
                 subprocess.run(command, check=True)
 
 
-COMMANDS = [render, deploy, diff, rollback, scale, changed_services, smoke, notify, health,
+COMMANDS = [render, deploy, bootstrap_aws, diff, rollback, scale, changed_services, smoke, notify, health,
             image]

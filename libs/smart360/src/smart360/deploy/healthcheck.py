@@ -45,8 +45,9 @@ def redis_heartbeats(service: str, role: str) -> list[tuple[str, float]]:
     import redis
 
     from smart360.celery import heartbeat
+    from smart360.env import redis_url
 
-    client = redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=3,
+    client = redis.Redis.from_url(redis_url(), socket_timeout=3,
                                   socket_connect_timeout=3, decode_responses=True)
     host = socket.gethostname()
     keys = list(client.scan_iter(f"{heartbeat.PREFIX}:{service}:{role}:{host}:*", count=500))

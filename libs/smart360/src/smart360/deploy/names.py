@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from smart360.celery.queue_metrics import (  # beat publishes, the CDK scales on them
+    QUEUE_DEPTH_METRIC as QUEUE_DEPTH_METRIC,
+)
+from smart360.celery.queue_metrics import (
+    QUEUE_METRICS_NAMESPACE as QUEUE_METRICS_NAMESPACE,
+)
 from smart360.registry import Registry, Role, Service
 
 WEB_CONTAINER_PORT = 8000  # gunicorn binds here; bridge networking maps a dynamic host port
 PGBOUNCER_PORT = 6432
+# PgBouncer's task size (the CDK stack runs it; the deploy preflight counts it).
+PGBOUNCER_CPU = 256
+PGBOUNCER_MEMORY = 256
 SERVICE_DISCOVERY_NAMESPACE = "smart360.internal"
 # ECS refuses a stopTimeout above 120 s (the agent's ceiling for EC2 tasks).
 ECS_MAX_STOP_TIMEOUT = 120
@@ -32,6 +41,11 @@ SERVICE_SECRETS = {
 }
 JWT_SERVICE = "auth"
 JWT_SECRET = ("JWT_PRIVATE_KEY", "jwt-private-key")
+# ElastiCache (TLS + AUTH) is one per cluster. Its AUTH token is a Secrets Manager secret; its
+# URL names the real endpoint (TLS verifies that host name, so no Cloud Map alias) and lives in
+# an SSM parameter the stack writes: the committed env files stay account-agnostic.
+REDIS_TOKEN_VARIABLE, REDIS_TOKEN_SECRET = "REDIS_PASSWORD", "redis/auth-token"
+REDIS_URL_VARIABLE, REDIS_URL_PARAMETER = "REDIS_URL", "redis/url"
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,24 @@ def secret_arn(region: str, cluster: str, service: Service, what: str) -> str:
     return f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:{secret_name(cluster, service, what)}"
 
 
+def cluster_secret_name(cluster: str, what: str) -> str:
+    """A secret the whole cluster shares, e.g. `smart360-prod/redis/auth-token`."""
+    return f"{cluster}/{what}"
+
+
+def cluster_secret_arn(region: str, cluster: str, what: str) -> str:
+    return f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:{cluster_secret_name(cluster, what)}"
+
+
+def parameter_name(cluster: str, what: str) -> str:
+    """SSM parameter, e.g. `/smart360-prod/redis/url`."""
+    return f"/{cluster}/{what}"
+
+
+def parameter_arn(region: str, cluster: str, what: str) -> str:
+    return f"arn:aws:ssm:{region}:{ACCOUNT}:parameter{parameter_name(cluster, what)}"
+
+
 def secrets_for(service: Service) -> dict[str, str]:
     """Env var -> secret suffix for one service."""
     found = dict(SERVICE_SECRETS)
@@ -109,3 +141,43 @@ def execution_role_arn(cluster: str) -> str:
 def task_role_arn(cluster: str, service: Service) -> str:
     """What the service's own code may call in AWS (nothing shared between services)."""
     return f"arn:aws:iam::{ACCOUNT}:role/{cluster}-{service.name}-task"
+
+
+def secret_variables(service: Service) -> set[str]:
+    """Every variable a task of `service` gets through `secrets` (never plain environment)."""
+    return set(secrets_for(service)) | {REDIS_TOKEN_VARIABLE, REDIS_URL_VARIABLE}
+
+
+def secret_references(region: str, cluster: str, service: Service) -> list[dict[str, str]]:
+    """The task definition's `secrets`: the service's own, Redis's token and URL."""
+    refs = [{"name": var, "valueFrom": secret_arn(region, cluster, service, what)}
+            for var, what in secrets_for(service).items()]
+    refs.append({"name": REDIS_TOKEN_VARIABLE,
+                 "valueFrom": cluster_secret_arn(region, cluster, REDIS_TOKEN_SECRET)})
+    refs.append({"name": REDIS_URL_VARIABLE,
+                 "valueFrom": parameter_arn(region, cluster, REDIS_URL_PARAMETER)})
+    return sorted(refs, key=lambda r: r["name"])
+
+
+# The one-off task that creates every service's database role and database in RDS
+# (`smart360 bootstrap-aws`); the platform stack exports where it may run.
+BOOTSTRAP_FAMILY = "db-bootstrap"
+OUTPUT_BOOTSTRAP_SUBNETS = "DbBootstrapSubnets"
+OUTPUT_BOOTSTRAP_SECURITY_GROUP = "DbBootstrapSecurityGroup"
+RDS_MASTER_SECRET = "rds/master"  # noqa: S105 (a secret name, not a value)
+
+
+def bootstrap_log_group(cluster: str) -> str:
+    return f"/ecs/{cluster}/{BOOTSTRAP_FAMILY}"
+
+
+def platform_stack(cluster: str) -> str:
+    return cluster
+
+
+def services_stack(cluster: str) -> str:
+    return f"{cluster}-services"
+
+
+def capacity_provider(cluster: str) -> str:
+    return f"{cluster}-capacity"

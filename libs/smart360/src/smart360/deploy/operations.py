@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from smart360.deploy import names, preflight, render, rollout, taskdefs
-from smart360.deploy.aws import Clients, Console, Pace
+from smart360.deploy.aws import AWS_ERRORS, Clients, Console, Pace, describe_error
 from smart360.deploy.names import Environment
 from smart360.deploy.validate import ValidationError, validate
 from smart360.registry import ROLES, Registry, Role, Service
@@ -17,6 +17,9 @@ from smart360.registry import ROLES, Registry, Role, Service
 # Workers first: they must understand new messages before the new web code sends them.
 # Beat last: it only enqueues, and must not schedule tasks the workers do not know yet.
 ROLL_ORDER: tuple[Role, ...] = ("worker", "web", "beat")
+ROLLBACK_ORDER: tuple[Role, ...] = tuple(reversed(ROLL_ORDER))
+# A rollout that went wrong, or AWS that answered with an error mid-way: both mean roll back.
+ROLLOUT_FAILURES: tuple[type[Exception], ...] = (rollout.RolloutError, *AWS_ERRORS)
 
 
 class DeployError(RuntimeError):
@@ -70,59 +73,95 @@ def load_documents(t: Target, service: Service, image: str, account: str
 
 def deploy(t: Target, service_name: str, tag: str, *, timeout: float = 900,
            migrate: bool = True) -> dict[Role, str]:
-    """Render, validate, preflight, migrate, roll worker/web/beat; roll back on any failure."""
+    """Render, validate, preflight, migrate, roll worker/web/beat; roll back on any failure.
+
+    Any AWS error on the way (throttling past the retries, expired credentials, AccessDenied)
+    is a failure like a bad rollout: what was changed is put back and the command exits 1.
+    """
     svc = t.registry.service(service_name)
     say = t.say
-    account = t.account()
-    image = names.image_uri(t.registry, svc, tag, account)
-    say(f"deploying {svc.name} {tag} to {t.cluster} ({t.env.name}) as {image}")
-    documents = load_documents(t, svc, image, account)
-    say("task definitions rendered and valid (botocore RegisterTaskDefinition shape)")
-
-    all_names = [names.family(s, r) for s in t.registry.services.values() for r in ROLES]
-    live = rollout.describe(t.clients.ecs, t.cluster, all_names)
-    _preflight(t, svc, tag, list(documents.values()), live)
+    try:
+        account = t.account()
+        image = names.image_uri(t.registry, svc, tag, account)
+        say(f"deploying {svc.name} {tag} to {t.cluster} ({t.env.name}) as {image}")
+        documents = load_documents(t, svc, image, account)
+        say("task definitions rendered and valid (botocore RegisterTaskDefinition shape)")
+        all_names = [names.family(s, r) for s in t.registry.services.values() for r in ROLES]
+        live = rollout.describe(t.clients.ecs, t.cluster, all_names)
+        _preflight(t, svc, tag, list(documents.values()), live)
+    except AWS_ERRORS as exc:
+        raise DeployError(f"AWS error before anything changed: {describe_error(exc)}") from exc
     own = {role: names.family(svc, role) for role in ROLES}
     missing = [n for n in own.values() if n not in live]
     if missing:
         raise DeployError(f"ECS services missing in {t.cluster}: {', '.join(missing)} "
-                          "(the CDK stack creates them; deploy it first)")
+                          "(first deploy of an environment: `smart360 bootstrap-aws`, then the "
+                          "services stack; see docs/deploying.md)")
     previous = {role: live[own[role]]["taskDefinition"] for role in ROLES}
-
-    registered = {}
-    for role in ROLES:
-        arn = t.clients.ecs.register_task_definition(**documents[role])["taskDefinition"][
-            "taskDefinitionArn"]
-        registered[role] = arn
-        say(f"registered {rollout.revision(arn)} (was {rollout.revision(previous[role])})")
-
-    if migrate:
-        try:
-            rollout.run_migrations(t.clients.ecs, t.cluster, registered["web"], pace=t.pace,
-                                   say=say, timeout=timeout)
-        except rollout.RolloutError as exc:
-            _deregister(t, registered)
-            raise DeployError(f"{exc}; nothing was rolled (services still run the previous "
-                              "revisions)") from exc
+    registered = register_and_migrate(t, svc, documents, previous=previous, migrate=migrate,
+                                      timeout=timeout)
 
     updated: list[Role] = []
     try:
         for role in ROLL_ORDER:
             say(f"rolling {own[role]} to {rollout.revision(registered[role])}")
-            rollout.update(t.clients.ecs, t.cluster, own[role], role, registered[role])
             updated.append(role)
-            rollout.wait_for(t.clients.ecs, t.cluster, own[role], registered[role],
-                             pace=t.pace, say=say, timeout=timeout)
+            started = rollout.update(t.clients.ecs, t.cluster, own[role], role, registered[role])
+            rollout.wait_for(t.clients.ecs, t.cluster, started, pace=t.pace, say=say,
+                             timeout=timeout, capacity=_capacity_probe(t))
         _verify(t, own, registered)
-    except rollout.RolloutError as exc:
-        say(f"FAILED: {exc}")
+    except ROLLOUT_FAILURES as exc:
+        reason = str(exc) if isinstance(exc, rollout.RolloutError) else \
+            f"AWS error: {describe_error(exc)}"
+        say(f"FAILED: {reason}")
         restored = _roll_back(t, own, previous, updated, timeout)
-        state = "rolled back to the previous revisions" if restored else \
-            "ROLLBACK INCOMPLETE: check the services by hand (smart360 diff / rollback)"
-        raise DeployError(f"deploy of {svc.name} {tag} failed: {exc}; {state}") from exc
+        if restored:
+            # Never leave a failed revision ACTIVE: `rollback` (and a service that falls back
+            # on its family's latest ACTIVE revision) must not return to it.
+            _deregister(t, registered)
+            state = "rolled back to the previous revisions; the failed revisions are deregistered"
+        else:
+            state = "ROLLBACK INCOMPLETE: check the services by hand (smart360 diff / rollback)"
+        raise DeployError(f"deploy of {svc.name} {tag} failed: {reason}; {state}") from exc
     say(f"deployed {svc.name} {tag}: " + ", ".join(rollout.revision(a)
                                                    for a in registered.values()))
     return registered
+
+
+def register_and_migrate(t: Target, svc: Service, documents: dict[Role, dict[str, Any]], *,
+                         previous: dict[Role, str] | None = None, migrate: bool = True,
+                         timeout: float = 900) -> dict[Role, str]:
+    """Register the three revisions and run `migrate` in the new web revision.
+
+    On failure the revisions registered so far are deregistered; nothing else changed.
+    """
+    registered: dict[Role, str] = {}
+    try:
+        for role in ROLES:
+            arn = t.clients.ecs.register_task_definition(**documents[role])["taskDefinition"][
+                "taskDefinitionArn"]
+            registered[role] = arn
+            was = f" (was {rollout.revision(previous[role])})" if previous else ""
+            t.say(f"registered {rollout.revision(arn)}{was}")
+        if migrate:
+            rollout.run_migrations(t.clients.ecs, t.cluster, registered["web"], pace=t.pace,
+                                   say=t.say, timeout=timeout)
+    except ROLLOUT_FAILURES as exc:
+        reason = str(exc) if isinstance(exc, rollout.RolloutError) else \
+            f"AWS error: {describe_error(exc)}"
+        try:
+            _deregister(t, registered)
+        except AWS_ERRORS as cleanup:
+            reason += f" (and deregistering the new revisions failed: {describe_error(cleanup)})"
+        raise DeployError(f"{reason}; nothing was rolled (services still run the previous "
+                          "revisions)") from exc
+    return registered
+
+
+def _capacity_probe(t: Target) -> rollout.CapacityProbe | None:
+    if t.clients.autoscaling is None:
+        return None
+    return rollout.asg_probe(t.clients.ecs, t.clients.autoscaling, t.cluster)
 
 
 def _preflight(t: Target, svc: Service, tag: str, documents: list[dict[str, Any]],
@@ -131,7 +170,8 @@ def _preflight(t: Target, svc: Service, tag: str, documents: list[dict[str, Any]
     problems += preflight.secret_problems(t.clients, documents)
     lines, budget = preflight.connection_problems(t.registry, svc)
     desired = {n: int(s.get("desiredCount", 0)) for n, s in live.items()}
-    capacity_lines, capacity = preflight.capacity_problems(t.clients, t.registry, svc, desired)
+    capacity_lines, capacity = preflight.capacity_problems(t.clients, t.registry, svc, desired,
+                                                           cluster=t.cluster)
     for line in ["preflight: database connections", *lines, "preflight: capacity",
                  *capacity_lines]:
         t.say(line)
@@ -154,27 +194,30 @@ def _verify(t: Target, own: dict[Role, str], registered: dict[Role, str]) -> Non
 
 def _roll_back(t: Target, own: dict[Role, str], previous: dict[Role, str],
                updated: list[Role], timeout: float) -> bool:
+    """Put the roles we touched back, in reverse order; True when every one settled."""
     ok = True
     for role in reversed(updated):
         name, target = own[role], previous[role]
-        head = rollout.primary(rollout.describe(t.clients.ecs, t.cluster, [name]).get(name, {}))
-        if head.get("taskDefinition") == target:
-            t.say(f"{name}: already back on {rollout.revision(target)} (ECS circuit breaker)")
-        else:
-            t.say(f"{name}: rolling back to {rollout.revision(target)}")
-            rollout.update(t.clients.ecs, t.cluster, name, role, target)
         try:
-            rollout.wait_for(t.clients.ecs, t.cluster, name, target, pace=t.pace, say=t.say,
+            service = rollout.describe(t.clients.ecs, t.cluster, [name]).get(name, {})
+            if rollout.primary(service).get("taskDefinition") == target:
+                t.say(f"{name}: already back on {rollout.revision(target)} (ECS circuit breaker)")
+                started = rollout.current(service)
+            else:
+                t.say(f"{name}: rolling back to {rollout.revision(target)}")
+                started = rollout.update(t.clients.ecs, t.cluster, name, role, target)
+            rollout.wait_for(t.clients.ecs, t.cluster, started, pace=t.pace, say=t.say,
                              timeout=timeout)
-        except rollout.RolloutError as exc:
+        except ROLLOUT_FAILURES as exc:
             t.say(f"{name}: rollback did not settle: {exc}")
             ok = False
     return ok
 
 
 def _deregister(t: Target, registered: dict[Role, str]) -> None:
-    for arn in registered.values():  # never used: keep `previous revision` meaningful
-        t.clients.ecs.deregister_task_definition(taskDefinition=arn)
+    for role in ROLES:  # never used again: keep `previous revision` meaningful
+        if role in registered:
+            t.clients.ecs.deregister_task_definition(taskDefinition=registered[role])
 
 
 # -- rollback ------------------------------------------------------------------------------
@@ -194,28 +237,43 @@ def previous_revision(ecs: Any, family: str, current: str) -> str:
 
 
 def rollback(t: Target, service_name: str, *, timeout: float = 900) -> dict[Role, str]:
-    """Put every role of a service back on the revision before the one it runs now."""
+    """Put every role of a service back on the revision before the one it runs now.
+
+    Beat first (it stops scheduling what the older workers may not know), then web, then the
+    workers: the reverse of a deploy. The revisions rolled away from are deregistered once
+    every role settled, so neither a later rollback nor ECS returns to them.
+    """
     svc = t.registry.service(service_name)
     own = {role: names.family(svc, role) for role in ROLES}
-    live = rollout.describe(t.clients.ecs, t.cluster, list(own.values()))
-    targets = {}
-    for role in ROLL_ORDER:
-        if own[role] not in live:
-            raise DeployError(f"ECS service {own[role]} does not exist in {t.cluster}")
-        current = rollout.primary(live[own[role]]).get("taskDefinition") or \
-            live[own[role]]["taskDefinition"]
-        targets[role] = previous_revision(t.clients.ecs, own[role], current)
-        t.say(f"{own[role]}: {rollout.revision(current)} -> {rollout.revision(targets[role])}")
+    try:
+        live = rollout.describe(t.clients.ecs, t.cluster, list(own.values()))
+        targets, leaving = {}, {}
+        for role in ROLLBACK_ORDER:
+            if own[role] not in live:
+                raise DeployError(f"ECS service {own[role]} does not exist in {t.cluster}")
+            current = rollout.primary(live[own[role]]).get("taskDefinition") or \
+                live[own[role]]["taskDefinition"]
+            leaving[role] = current
+            targets[role] = previous_revision(t.clients.ecs, own[role], current)
+            t.say(f"{own[role]}: {rollout.revision(current)} -> "
+                  f"{rollout.revision(targets[role])}")
+    except AWS_ERRORS as exc:
+        raise DeployError(f"AWS error before anything changed: {describe_error(exc)}") from exc
     failures = []
-    for role in ROLL_ORDER:
-        rollout.update(t.clients.ecs, t.cluster, own[role], role, targets[role])
+    for role in ROLLBACK_ORDER:
         try:
-            rollout.wait_for(t.clients.ecs, t.cluster, own[role], targets[role], pace=t.pace,
-                             say=t.say, timeout=timeout)
-        except rollout.RolloutError as exc:
+            started = rollout.update(t.clients.ecs, t.cluster, own[role], role, targets[role])
+            rollout.wait_for(t.clients.ecs, t.cluster, started, pace=t.pace, say=t.say,
+                             timeout=timeout, capacity=_capacity_probe(t))
+        except ROLLOUT_FAILURES as exc:
             failures.append(str(exc))
     if failures:
         raise DeployError("rollback incomplete: " + "; ".join(failures))
+    try:
+        _deregister(t, leaving)
+    except AWS_ERRORS as exc:
+        t.say(f"warning: could not deregister the revisions rolled away from: "
+              f"{describe_error(exc)}")
     t.say(f"rolled back {svc.name}")
     return targets
 
@@ -311,3 +369,62 @@ def _unified(a: str, b: str, left: Any, right: Any) -> str:
         json.dumps(right, indent=2, sort_keys=True).splitlines(keepends=True),
         fromfile=a, tofile=b)
     return "".join(lines)
+
+
+# -- bootstrap-aws -------------------------------------------------------------------------
+
+def stack_outputs(t: Target, stack: str) -> dict[str, str]:
+    found = t.clients.cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
+    return {o["OutputKey"]: o["OutputValue"] for o in found.get("Outputs", [])}
+
+
+def bootstrap_aws(t: Target, tag: str, *, timeout: float = 900) -> dict[str, dict[Role, str]]:
+    """First deploy of an environment, after the platform stack and before the services stack.
+
+    1. the `db-bootstrap` one-off task creates every service's role and database in RDS;
+    2. each service's first three task-definition revisions are registered from bifrost/ and
+       its migrations run (exactly `smart360 deploy` up to the roll);
+    then `cdk deploy <cluster>-services` creates the ECS services on those revisions.
+    Idempotent: run again, it re-sets passwords and registers (and migrates) again.
+    """
+    from smart360.deploy import taskdefs, validate
+
+    try:
+        account = t.account()
+        outputs = stack_outputs(t, names.platform_stack(t.cluster))
+        first = next(iter(t.registry.services.values()))  # any image has the library
+        image = names.image_uri(t.registry, first, tag, account)
+        document = taskdefs.bootstrap_task_definition(t.registry, image, account, t.cluster)
+        problems = validate.shape_errors(document)
+        for svc in t.registry.services.values():
+            problems += preflight.image_problems(t.clients, t.registry, svc, tag)
+        problems += preflight.secret_problems(t.clients, [document])
+        if problems:
+            raise DeployError("bootstrap preflight failed; nothing was changed:\n  - "
+                              + "\n  - ".join(problems))
+        arn = t.clients.ecs.register_task_definition(**document)["taskDefinition"][
+            "taskDefinitionArn"]
+        t.say(f"registered {rollout.revision(arn)}")
+        network = {"awsvpcConfiguration": {
+            "subnets": outputs[names.OUTPUT_BOOTSTRAP_SUBNETS].split(","),
+            "securityGroups": [outputs[names.OUTPUT_BOOTSTRAP_SECURITY_GROUP]],
+            "assignPublicIp": "DISABLED"}}
+        try:
+            rollout.run_migrations(t.clients.ecs, t.cluster, arn, pace=t.pace, say=t.say,
+                                   timeout=timeout, network=network,
+                                   container=names.BOOTSTRAP_FAMILY,
+                                   command=["python", "-m", "smart360.deploy.dbbootstrap"],
+                                   started_by="smart360-bootstrap")
+        except rollout.RolloutError as exc:
+            raise DeployError(f"database bootstrap failed: {exc}") from exc
+    except AWS_ERRORS as exc:
+        raise DeployError(f"AWS error: {describe_error(exc)}") from exc
+    registered = {}
+    for svc in t.registry.services.values():
+        image = names.image_uri(t.registry, svc, tag, account)
+        documents = load_documents(t, svc, image, account)
+        registered[svc.name] = register_and_migrate(t, svc, documents, timeout=timeout)
+    t.say(f"bootstrapped {t.cluster}: databases, first revisions, migrations. Next: "
+          f"`cdk deploy {names.services_stack(t.cluster)}`, then `smart360 smoke --env "
+          f"{t.env.name}`")
+    return registered

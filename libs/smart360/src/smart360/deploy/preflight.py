@@ -98,7 +98,16 @@ def secret_problems(clients: Clients, documents: list[dict[str, Any]]) -> list[s
                      for s in c.get("secrets", [])})
     problems = []
     for arn in wanted:
-        name = arn.split(":secret:", 1)[-1]
+        if ":parameter/" in arn:  # an SSM parameter the stack writes (Redis's URL)
+            name = "/" + arn.split(":parameter/", 1)[-1]
+            try:
+                clients.ssm.get_parameter(Name=name)
+            except Exception as exc:
+                if error_code(exc) != "ParameterNotFound":
+                    raise
+                problems.append(f"SSM parameter {name} does not exist (deploy the CDK stack)")
+            continue
+        name = arn.split(":secret:", 1)[-1].split(":", 1)[0]  # without a `:json-key::` suffix
         try:
             clients.secretsmanager.describe_secret(SecretId=name)
         except Exception as exc:
@@ -108,38 +117,72 @@ def secret_problems(clients: Clients, documents: list[dict[str, Any]]) -> list[s
     return problems
 
 
-def instance_capacity(clients: Clients, instance_type: str) -> tuple[int, int]:
-    """(cpu units, MiB) one container instance offers to tasks."""
+def instance_capacity(clients: Clients, cluster: str, instance_type: str) -> tuple[int, int, str]:
+    """(cpu units, MiB, source) one container instance offers to tasks.
+
+    What the ECS agent registered on a live instance is the truth (it has already subtracted
+    the OS, the agent and ECS_RESERVED_MEMORY); the smallest one counts. A cluster with no
+    instance yet falls back to the instance type's numbers minus our reserve.
+    """
+    arns: list[str] = []
+    for page in clients.ecs.get_paginator("list_container_instances").paginate(cluster=cluster):
+        arns += page.get("containerInstanceArns", [])
+    registered = []
+    for i in range(0, len(arns), 100):
+        reply = clients.ecs.describe_container_instances(cluster=cluster,
+                                                         containerInstances=arns[i:i + 100])
+        for instance in reply.get("containerInstances", []):
+            found = {r["name"]: int(r.get("integerValue", 0))
+                     for r in instance.get("registeredResources", [])}
+            if "CPU" in found and "MEMORY" in found:
+                registered.append((found["CPU"], found["MEMORY"]))
+    if registered:
+        cpu, memory = min(c for c, _ in registered), min(m for _, m in registered)
+        return cpu, memory, f"registered by the ECS agent on {len(registered)} instance(s)"
     info = clients.ec2.describe_instance_types(InstanceTypes=[instance_type])["InstanceTypes"][0]
     cpu = int(info["VCpuInfo"]["DefaultVCpus"]) * 1024
     memory = int(info["MemoryInfo"]["SizeInMiB"]) - INSTANCE_RESERVED_MEMORY_MIB
-    return cpu, memory
+    return cpu, memory, f"{instance_type} from EC2, no instance registered yet"
 
 
 def capacity_problems(
-    clients: Clients, registry: Registry, service: Service, desired: dict[str, int]
+    clients: Clients, registry: Registry, service: Service, desired: dict[str, int],
+    cluster: str | None = None,
 ) -> tuple[list[str], list[str]]:
     """Can the ASG at its maximum hold every running task plus this service's surge?
 
     desired: ECS service name -> current desired count (missing: the registry's minimum).
+    Counted besides the apps: the PgBouncer tasks and the one-off migration task (a web task).
     """
     asg = registry.cluster.asg
-    per_cpu, per_mem = instance_capacity(clients, asg.instance_type)
-    cpu = mem = 0
+    per_cpu, per_mem, source = instance_capacity(clients, cluster or registry.cluster.name,
+                                                 asg.instance_type)
+    db = registry.cluster.database
+    cpu = db.pgbouncer_tasks * names.PGBOUNCER_CPU
+    mem = db.pgbouncer_tasks * names.PGBOUNCER_MEMORY
+    web = service.roles["web"]
+    cpu, mem = cpu + web.cpu, mem + web.memory  # the migration task
+    too_big = []
     for svc in registry.services.values():
         for role in ROLES:
             spec = svc.roles[role]
             count = desired.get(names.family(svc, role), spec.min_tasks)
             if svc.name == service.name:
-                count = max(count, spec.min_tasks) * SURGE[role]
+                count = max(count, spec.min_tasks, 1) * SURGE[role]
             cpu += count * spec.cpu
             mem += count * spec.memory
+            if spec.cpu > per_cpu or spec.memory > per_mem:
+                too_big.append(f"{names.family(svc, role)} ({spec.cpu} CPU / {spec.memory} MiB)")
     have_cpu, have_mem = asg.max * per_cpu, asg.max * per_mem
-    lines = [f"  cluster during the surge: {cpu} CPU units / {mem} MiB reserved; ASG max "
-             f"{asg.max} x {asg.instance_type} = {have_cpu} / {have_mem}"]
+    lines = [f"  one instance: {per_cpu} CPU units / {per_mem} MiB ({source})",
+             f"  cluster during the surge (+ {db.pgbouncer_tasks} PgBouncer, 1 migration task): "
+             f"{cpu} CPU units / {mem} MiB reserved; ASG max {asg.max} x {asg.instance_type} = "
+             f"{have_cpu} / {have_mem}"]
     problems = []
     if cpu > have_cpu:
         problems.append(f"capacity: {cpu} CPU units needed, {have_cpu} at ASG max")
     if mem > have_mem:
         problems.append(f"capacity: {mem} MiB needed, {have_mem} at ASG max")
+    if too_big:
+        problems.append("capacity: larger than one instance: " + ", ".join(too_big))
     return lines, problems

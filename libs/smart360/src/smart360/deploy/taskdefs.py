@@ -77,7 +77,6 @@ def environment_variables(registry: Registry, service: Service, env: Environment
         "DATABASE_PORT": str(names.PGBOUNCER_PORT),
         "DATABASE_NAME": service.database,
         "DATABASE_USER": service.db_role,
-        "REDIS_URL": f"redis://redis.{ns}:6379/0",
         "SMART360_GATEWAY_URL": env.gateway_url,
         "DJANGO_ALLOWED_HOSTS": f"{env.public_host},.{ns}",
         "DJANGO_CSRF_TRUSTED_ORIGINS": env.gateway_url,
@@ -125,11 +124,7 @@ def task_definition(registry: Registry, service: Service, role: Role) -> dict[st
         "environment": [
             {"name": k, "value": v} for k, v in sorted(role_environment(service, role).items())
         ],
-        "secrets": [
-            {"name": var, "valueFrom": names.secret_arn(registry.cluster.region, cluster,
-                                                        service, what)}
-            for var, what in sorted(names.secrets_for(service).items())
-        ],
+        "secrets": names.secret_references(registry.cluster.region, cluster, service),
         "healthCheck": health_check(role),
         "stopTimeout": stop_timeout(service, role),
         # tini as PID 1 reaps zombies and forwards SIGTERM to gunicorn/celery.
@@ -147,6 +142,11 @@ def task_definition(registry: Registry, service: Service, role: Role) -> dict[st
         },
         "dockerLabels": {"smart360.service": service.name, "smart360.role": role},
     }
+    if role == "beat":  # beat publishes the queue depth the workers scale on
+        container["environment"] = sorted(container["environment"] + [
+            {"name": "SMART360_CLUSTER", "value": cluster},
+            {"name": "SMART360_QUEUE_METRICS_NAMESPACE", "value": names.QUEUE_METRICS_NAMESPACE},
+        ], key=lambda e: e["name"])
     if role == "web":
         container["portMappings"] = [
             {"containerPort": names.WEB_CONTAINER_PORT, "hostPort": 0, "protocol": "tcp"}
@@ -205,3 +205,42 @@ def _replace(value: Any, mapping: dict[str, str]) -> Any:
     if isinstance(value, dict):
         return {k: _replace(v, mapping) for k, v in value.items()}
     return value
+
+
+def bootstrap_task_definition(registry: Registry, image: str, account: str, cluster: str
+                              ) -> dict[str, Any]:
+    """The one-off `db-bootstrap` task: roles and databases in RDS (smart360.deploy.dbbootstrap).
+
+    awsvpc, so it runs with the platform stack's db-bootstrap security group (RDS admits it);
+    RDS's master credentials and every service's database password arrive as `secrets`.
+    """
+    from smart360.deploy import dbbootstrap
+
+    region = registry.cluster.region
+    master = (f"arn:aws:secretsmanager:{region}:{account}:secret:"
+              f"{names.cluster_secret_name(cluster, names.RDS_MASTER_SECRET)}")
+    secrets = [{"name": f"DB_{key.upper()}", "valueFrom": f"{master}:{key}::"}
+               for key in ("host", "port", "username", "password")]
+    secrets[2]["name"] = "DB_USER"
+    for svc in registry.services.values():
+        secrets.append({"name": dbbootstrap.password_variable(svc.db_role),
+                        "valueFrom": names.secret_arn(region, cluster, svc, "database-password")
+                        .replace(names.ACCOUNT, account)})
+    return {
+        "family": f"{cluster}-{names.BOOTSTRAP_FAMILY}",
+        "executionRoleArn": names.execution_role_arn(cluster).replace(names.ACCOUNT, account),
+        "networkMode": "awsvpc",
+        "requiresCompatibilities": ["EC2"],
+        "cpu": "256",
+        "memory": "512",
+        "containerDefinitions": [{
+            "name": names.BOOTSTRAP_FAMILY,
+            "image": image,
+            "essential": True,
+            "command": ["python", "-m", "smart360.deploy.dbbootstrap"],
+            "secrets": secrets,
+            "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": names.bootstrap_log_group(cluster),
+                "awslogs-region": region, "awslogs-stream-prefix": names.BOOTSTRAP_FAMILY}},
+        }],
+    }

@@ -46,7 +46,7 @@ def rule_errors(document: dict[str, Any], service: Service, *, template: bool) -
                 errors.append(f"{where}: {var['name']} is both a secret and plain environment")
             elif _SECRET_LOOKING.search(var["name"]):
                 errors.append(f"{where}: {var['name']} looks secret; use `secrets`, not env")
-        for required in names.secrets_for(service):
+        for required in sorted(names.secret_variables(service)):
             if required not in secret_names:
                 errors.append(f"{where}: secret {required} is missing")
         if "healthCheck" not in container:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from smart360.django.plans import PlannedManager
+
 
 class TenantOwned(models.Model):
     """A row that belongs to one tenant (a utility). Every query filters on tenant_id: selectors
@@ -13,6 +15,8 @@ class TenantOwned(models.Model):
     tenant_id = models.UUIDField(db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlannedManager()  # reads compile their SQL once per shape (django/plans.py)
 
     class Meta:
         abstract = True

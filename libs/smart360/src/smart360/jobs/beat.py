@@ -12,6 +12,7 @@ from typing import Any
 from redbeat import RedBeatScheduler
 
 from smart360.celery import heartbeat
+from smart360.celery.queue_metrics import Publisher
 from smart360.conf import service_name
 from smart360.jobs.schedule import beat_schedule
 from smart360.registry import load
@@ -25,7 +26,15 @@ class Scheduler(RedBeatScheduler):
     def tick(self, *args: Any, **kwargs: Any) -> float:
         next_in: float = super().tick(*args, **kwargs)
         heartbeat.beat(self.app.main, "beat")
+        self._queue_metrics().tick(heartbeat.redis_client())
         return next_in
+
+    def _queue_metrics(self) -> Publisher:
+        """The workers' scaling signal (published in AWS only; see queue_metrics)."""
+        if getattr(self, "_publisher", None) is None:
+            service = load().service(self.app.main)
+            self._publisher = Publisher(service.name, service.queues)
+        return self._publisher
 
     def close(self) -> None:
         try:
