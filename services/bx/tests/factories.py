@@ -15,7 +15,7 @@ class BillScheduleFactory(TenantOwnedFactory):
         model = BillSchedule
 
     cycle_name = factory.Sequence(lambda n: f"Monthly cycle {n}")
-    utility_service = "electricity"
+    utility_service_id = factory.Sequence(lambda n: n + 1)
     period_months = 1
     next_run_on = date(2025, 3, 1)
 
@@ -26,5 +26,6 @@ class BillRunFactory(TenantOwnedFactory):
 
     schedule = factory.SubFactory(BillScheduleFactory)
     tenant_id = factory.SelfAttribute("schedule.tenant_id")
+    utility_service_id = factory.SelfAttribute("schedule.utility_service_id")
     period_start = date(2025, 2, 1)
     period_end = date(2025, 2, 28)

@@ -19,7 +19,7 @@ NOW = datetime(2025, 3, 1, 0, 30, tzinfo=UTC)
 
 
 def fire(today: date = TODAY) -> dict[str, int]:
-    return bill_schedules_fire_due(today=today, now=NOW)
+    return bill_schedules_fire_due(as_of=today, now=NOW)
 
 
 def runs_of(schedule: BillSchedule) -> list[tuple[date, date, str]]:
@@ -114,7 +114,7 @@ def test_every_tenant_fires_and_only_due_schedules_move():
 def test_firing_is_set_based_whatever_the_number_of_schedules(django_assert_max_num_queries):
     BillScheduleFactory.create_batch(30, next_run_on=TODAY)
 
-    with django_assert_max_num_queries(7) as captured:  # savepoints + 5 statements
+    with django_assert_max_num_queries(8) as captured:  # savepoints + 6 statements
         assert fire() == {"due": 30, "created": 30}
     inserts = [q for q in captured.captured_queries if q["sql"].startswith("INSERT")]
     updates = [q for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
@@ -150,8 +150,8 @@ def test_add_months_crosses_year_boundaries(day, months, expected):
 def test_task_runs_the_service_and_records_the_job():
     BillScheduleFactory(next_run_on=date(2020, 1, 1))
 
-    result = fire_scheduled_bill_runs.delay().get()
+    result = fire_scheduled_bill_runs.delay(as_of="2025-03-01").get()
 
     assert result == {"due": 1, "created": 1}
     run = JobRun.objects.get(name="bx.fire_scheduled_bill_runs")
-    assert (run.last_status, run.last_result) == (JobRun.Status.OK, result)
+    assert (run.last_status, run.last_result, run.last_as_of) == (JobRun.Status.OK, result, TODAY)

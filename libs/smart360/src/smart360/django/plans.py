@@ -187,4 +187,8 @@ class PlannedQuerySet(models.QuerySet):
         super()._fetch_all()
 
 
-PlannedManager = models.Manager.from_queryset(PlannedQuerySet)
+class PlannedManager(models.Manager[Any]):
+    """The default manager of tenant-owned models: its querysets are PlannedQuerySets."""
+
+    def get_queryset(self) -> PlannedQuerySet:
+        return PlannedQuerySet(self.model, using=self._db, hints=self._hints)  # type: ignore[attr-defined]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from smart360 import requestid
@@ -52,20 +54,37 @@ def publish(event: Event, *, tenant_id: uuid.UUID | str | None) -> uuid.UUID:
 
 
 def publish_many(events: Iterable[Event], *, tenant_id: uuid.UUID | str | None) -> int:
-    """Many events of one tenant in bulk INSERTs (a bill run issues tens of thousands)."""
+    """Many events of one tenant, written by COPY in slices of BULK_SIZE (a bill run issues tens
+    of thousands: Django's bulk_create quotes each value of its UNNEST arrays in Python, which
+    was a third of issuing 10,000 bills)."""
     checked: set[str] = set()
-    batch: list[OutboxEvent] = []
+    table = OutboxEvent._meta.db_table
+    rid = requestid.get()
     count = 0
+    batch: list[tuple[object, ...]] = []
+
+    def flush() -> None:
+        with connection.cursor() as cursor:
+            raw: Any = cursor.cursor  # psycopg's own cursor: COPY is not in the DB-API
+            with raw.copy(f"COPY {table} (id, type, version, tenant_id, occurred_at, request_id, "
+                          "payload, created_at) FROM STDIN") as copy:
+                for row in batch:
+                    copy.write_row(row)
+
     for event in events:
         if event.type not in checked:
             _check_publishes(event.type)
             checked.add(event.type)
-        batch.append(_row(event, tenant_id))
+        now = timezone.now()
+        batch.append((uuid.uuid4(), event.type, event.version, tenant_id, now, rid,
+                      json.dumps(event.payload()), now))
         if len(batch) >= BULK_SIZE:
-            count += len(OutboxEvent.objects.bulk_create(batch))
+            flush()
+            count += len(batch)
             batch = []
     if batch:
-        count += len(OutboxEvent.objects.bulk_create(batch))
+        flush()
+        count += len(batch)
     if count:
         transaction.on_commit(trigger_relay, robust=True)
     return count
