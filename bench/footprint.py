@@ -54,7 +54,7 @@ def one_round(stack: Stack, settle: float) -> dict[str, object]:
     for folder in {stack.db_home, stack.state_dir}:
         shutil.rmtree(folder, ignore_errors=True)
     started = time.monotonic()
-    control.up(stack, lambda m: print(f"  • {m}", flush=True))
+    control.up(stack, lambda m: print(f"  {time.monotonic() - started:5.1f}s {m}", flush=True))
     cold = time.monotonic() - started
     warm_up(stack)
     time.sleep(settle)

@@ -30,11 +30,13 @@ PLATFORM_APPS = [
     "drf_spectacular_sidecar",
     "smart360.django.apps.PlatformConfig",
     "smart360.events.apps.EventsConfig",  # outbox + inbox tables in every service database
+    "smart360.observability.apps.ObservabilityConfig",  # task and beat metrics hooks
 ]
 
 MIDDLEWARE = [
     # Health first: load balancers probe with their own Host header and need no session.
     "smart360.django.middleware.HealthCheckMiddleware",
+    "smart360.observability.django.MetricsMiddleware",  # requests by route; /<name>/metrics
     "smart360.django.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

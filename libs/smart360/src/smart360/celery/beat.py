@@ -11,12 +11,14 @@ from typing import Any
 from redbeat import RedBeatScheduler
 
 from smart360.celery import heartbeat
+from smart360.observability.celery import beat_ticked
 
 
 class Scheduler(RedBeatScheduler):
     def tick(self, *args: Any, **kwargs: Any) -> float:
         next_in: float = super().tick(*args, **kwargs)
         heartbeat.beat(self.app.main, "beat")
+        beat_ticked()
         return next_in
 
     def close(self) -> None:

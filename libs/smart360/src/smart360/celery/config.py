@@ -29,6 +29,12 @@ def load_schedule(svc: Service) -> dict[str, Any]:
     return schedule
 
 
+def redbeat_options(settings: Any) -> dict[str, Any]:
+    """RedBeat looks its settings up by their bare names, which the CELERY_ namespace hides."""
+    return {name.removeprefix("CELERY_").lower(): getattr(settings, name)
+            for name in dir(settings) if name.startswith("CELERY_REDBEAT_")}
+
+
 def celery_settings(svc: Service) -> dict[str, Any]:
     redis_url = env.required("REDIS_URL")
     worker = svc.worker()
