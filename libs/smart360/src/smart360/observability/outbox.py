@@ -38,7 +38,8 @@ class OutboxLag(Collector):
             log.warning("outbox lag not measured: %s", exc)
             return
         finally:
-            connection.close()  # the scrape thread keeps no connection between scrapes
+            if not connection.in_atomic_block:
+                connection.close()  # a scrape thread keeps no connection between scrapes
         oldest = found["oldest"]
         age = (timezone.now() - oldest).total_seconds() if oldest else 0.0
         yield GaugeMetricFamily("smart360_outbox_pending_events",
