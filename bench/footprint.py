@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -28,6 +29,7 @@ import httpx  # noqa: E402
 
 from smart360.stack import configs, control, memory  # noqa: E402
 from smart360.stack.layout import Stack  # noqa: E402
+from smart360.stack.system import read_pid  # noqa: E402
 
 
 def per_type(programs: dict[str, float]) -> dict[str, dict[str, float]]:
@@ -38,6 +40,27 @@ def per_type(programs: dict[str, float]) -> dict[str, dict[str, float]]:
         groups.setdefault(role if service else name, []).append(mb)
     return {kind: {"count": len(v), "total_mb": round(sum(v), 1),
                    "each_mb": round(statistics.mean(v), 1)} for kind, v in sorted(groups.items())}
+
+
+def cpu_seconds(stack: Stack) -> float:
+    """CPU spent bringing the stack up, whatever else the machine was doing: this process and
+    the children it waited for (initdb, migrations), and every server and supervised program
+    with their reaped children. On an idle 2-core machine the wall time is about half."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children = memory.children_by_parent()
+
+    def tree(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        own = sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+        return own + sum(tree(child) for child in children.get(pid, []))
+
+    roots = [read_pid(stack.run / "supervisord.pid")] + [
+        read_pid(f) for f in memory.server_pidfiles(stack).values()]
+    used = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return round(sum(u.ru_utime + u.ru_stime for u in used) + sum(tree(p) for p in roots if p), 1)
 
 
 def warm_up(stack: Stack) -> None:
@@ -56,10 +79,13 @@ def one_round(stack: Stack, settle: float) -> dict[str, object]:
     started = time.monotonic()
     control.up(stack, lambda m: print(f"  {time.monotonic() - started:5.1f}s {m}", flush=True))
     cold = time.monotonic() - started
+    cpu = cpu_seconds(stack)
+    load = os.getloadavg()[0]
     warm_up(stack)
     time.sleep(settle)
     programs = memory.by_program(stack)
-    return {"up_cold_seconds": round(cold, 1), "memory_pss_mb": memory.usage(stack),
+    return {"up_cold_seconds": round(cold, 1), "up_cpu_seconds": cpu,
+            "load_average_1m_at_healthy": round(load, 1), "memory_pss_mb": memory.usage(stack),
             "by_type": per_type(programs), "programs": len(programs)}
 
 
@@ -75,7 +101,8 @@ def main() -> None:
         for n in range(args.rounds):
             print(f"round {n + 1}/{args.rounds}", flush=True)
             rounds.append(one_round(stack, args.settle))
-            print(json.dumps(rounds[-1]["memory_pss_mb"]), rounds[-1]["up_cold_seconds"], flush=True)
+            print(json.dumps({k: rounds[-1][k] for k in ("up_cold_seconds", "up_cpu_seconds",
+                                                         "memory_pss_mb")}), flush=True)
     finally:
         control.down(stack, lambda m: None)
     results = {
