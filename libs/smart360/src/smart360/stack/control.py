@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from smart360.registry import IDENTITY_SERVICE, Service
 from smart360.stack import (
@@ -39,38 +39,38 @@ def start_servers(stack: Stack, say: Say) -> None:
     pgbouncer.start(stack)
 
 
-def migrate(stack: Stack, say: Say, services: list[Service] | None = None) -> None:
-    """Run every service's migrations (through PgBouncer), two at a time (two cores)."""
-    targets = services or list(stack.registry.services.values())
-
-    def one(svc: Service) -> tuple[str, subprocess.CompletedProcess[str]]:
-        result = subprocess.run(
-            [str(runtime.bindir(stack) / "python"), "manage.py", "migrate", "--noinput"],
-            cwd=stack.registry.root / "services" / svc.name, env=stack.service_env(svc, "migrate"),
-            capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
-        )
-        return svc.name, result
-
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        for name, result in pool.map(one, targets):
-            if result.returncode != 0:
-                raise StackError(f"migrations of {name} failed:\n{result.stderr[-2000:]}")
-    say(f"migrated  {len(targets)} databases")
-    _service_accounts(stack)
-
-
-def _service_accounts(stack: Stack) -> None:
-    """Every service's account in auth, with the secret the stack hands that service."""
-    if IDENTITY_SERVICE not in stack.registry.services:
-        return
-    svc = stack.registry.service(IDENTITY_SERVICE)
-    result = subprocess.run(
-        [str(runtime.bindir(stack) / "python"), "manage.py", "service_accounts"],
+def _manage(stack: Stack, svc: Service, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(runtime.bindir(stack) / "python"), "manage.py", *args],
         cwd=stack.registry.root / "services" / svc.name, env=stack.service_env(svc, "migrate"),
-        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
     )
-    if result.returncode != 0:
-        raise StackError(f"creating service accounts failed:\n{result.stderr[-2000:]}")
+
+
+def migrate(stack: Stack, say: Say, services: list[Service] | None = None) -> None:
+    """Every service's migrations (through PgBouncer), three at a time; the identity service
+    first, and its service accounts as soon as it is migrated, beside the others.
+
+    --skip-checks: the system checks run in `make lint` and every test suite; here they would
+    load each service's URLconf and admin once more (~0.5 s of CPU each)."""
+    targets = sorted(services or stack.registry.services.values(),
+                     key=lambda svc: svc.name != IDENTITY_SERVICE)
+    identity = stack.registry.services.get(IDENTITY_SERVICE)
+    accounts = "creating service accounts"
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        pending = {pool.submit(_manage, stack, svc, "migrate", "--noinput", "--skip-checks"):
+                   f"migrations of {svc.name}" for svc in targets}
+        if identity is not None and identity not in targets:
+            pending[pool.submit(_manage, stack, identity, "service_accounts")] = accounts
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                what, result = pending.pop(future), future.result()
+                if result.returncode != 0:
+                    raise StackError(f"{what} failed:\n{result.stderr[-2000:]}")
+                if identity is not None and what == f"migrations of {identity.name}":
+                    pending[pool.submit(_manage, stack, identity, "service_accounts")] = accounts
+    say(f"migrated  {len(targets)} databases")
 
 
 def wait_healthy(stack: Stack, timeout: float = 240) -> list[status.ProcessStatus]:
