@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("SMART360_STATE_DIR", str(ROOT / ".state" / "bench"))
 os.environ.setdefault("SMART360_PORT_OFFSET", "5000")
+# the profile a previous `up` recorded in the (deleted) state folder must not carry over
+os.environ.setdefault("SMART360_PROFILE", "default")
 
 import httpx  # noqa: E402
 

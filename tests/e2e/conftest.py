@@ -6,6 +6,7 @@ by SMART360_PORT_OFFSET=10000), so it never touches a developer's running `make 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -72,7 +73,8 @@ class StackHandle:
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[StackHandle]:
-    handle = Stack.from_env()
+    # With Prometheus: the suite also checks that it scrapes every process (test_observability).
+    handle = dataclasses.replace(Stack.from_env(), with_metrics=True)
     started = time.monotonic()
     control.up(handle, lambda m: print(f"• {m}", flush=True))
     print(f"• stack healthy after {time.monotonic() - started:.1f}s", flush=True)

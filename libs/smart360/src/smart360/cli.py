@@ -98,3 +98,7 @@ from smart360.deploy.cli import COMMANDS as _deploy_commands  # noqa: E402
 
 for _command in _deploy_commands:
     main.add_command(_command)
+from smart360.observability.commands import COMMANDS as _metrics_commands  # noqa: E402
+
+for _command in _metrics_commands:
+    main.add_command(_command)

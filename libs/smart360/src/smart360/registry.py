@@ -18,6 +18,8 @@ Role = Literal["web", "worker", "beat"]
 ROLES: tuple[Role, ...] = ("web", "worker", "beat")
 REGISTRY_FILE = "services.toml"
 IDENTITY_SERVICE = "auth"  # issues tokens and the JWKS; every other service verifies locally
+PORT_BLOCK = 10  # a service owns local_port .. local_port + 9
+METRICS_PORTS: dict[Role, int] = {"worker": PORT_BLOCK - 2, "beat": PORT_BLOCK - 1}
 _NAME = re.compile(r"^[a-z][a-z0-9]{1,19}$")
 _EVENT = re.compile(r"^[a-z0-9]+\.[a-z_]+\.[a-z_]+$")
 _MODULE = re.compile(r"^[a-z][a-z_]{1,39}$")
@@ -144,18 +146,26 @@ class LocalStack:
     redis_port: int
     smtp_port: int
     haproxy_stats_port: int
+    flower_port: int              # Celery monitoring, behind the gateway at /flower/
+    prometheus_port: int          # only with `smart360 up --with-metrics`
     web_instances: int
     web_workers: int
     web_threads: int
     worker_concurrency: int
     memory_budget_mb: int
     port_offset: int = 0
+    profile: str = "default"  # SMART360_PROFILE: a [local.profiles.NAME] table overrides keys
 
     def port(self, name: str) -> int:
         return int(getattr(self, f"{name}_port")) + self.port_offset
 
     def web_port(self, service: Service, instance: int) -> int:
         return service.local_port + instance + self.port_offset
+
+    def metrics_port(self, service: Service, role: Role) -> int:
+        """Where a worker or beat serves /metrics: the last two ports of the service's block of
+        ten (web instances take the first ones)."""
+        return service.local_port + METRICS_PORTS[role] + self.port_offset
 
 
 @dataclass(frozen=True)
@@ -235,7 +245,21 @@ def _service(name: str, data: dict[str, Any], defaults: dict[str, Any]) -> Servi
     return svc
 
 
-def parse(path: Path, port_offset: int = 0) -> Registry:
+def _local(data: dict[str, Any], port_offset: int, profile: str) -> LocalStack:
+    values = dict(data)
+    profiles = values.pop("profiles", {})
+    if profile != "default":
+        if profile not in profiles:
+            known = ", ".join(["default", *profiles])
+            raise RegistryError(f"unknown local profile {profile!r}; the registry has: {known}")
+        unknown = set(profiles[profile]) - set(values)
+        if unknown:
+            raise RegistryError(f"profile {profile}: unknown setting(s) {', '.join(sorted(unknown))}")
+        values.update(profiles[profile])
+    return LocalStack(**values, port_offset=port_offset, profile=profile)
+
+
+def parse(path: Path, port_offset: int = 0, profile: str = "default") -> Registry:
     data = tomllib.loads(path.read_text())
     cluster = data["cluster"]
     services = {
@@ -251,7 +275,7 @@ def parse(path: Path, port_offset: int = 0) -> Registry:
             asg=Asg(**cluster["asg"]),
             database=Database(**cluster["database"]),
         ),
-        local=LocalStack(**data["local"], port_offset=port_offset),
+        local=_local(data["local"], port_offset, profile),
         services=services,
         tenant_roles=_roles(data, "tenant"),
         platform_roles=_roles(data, "platform"),
@@ -315,10 +339,13 @@ def _check_consistency(registry: Registry) -> None:
             if value in seen:
                 raise RegistryError(f"{svc.name} and {seen[value]} share {attr} {value!r}")
             seen[value] = svc.name
+    if registry.local.web_instances > min(METRICS_PORTS.values()):
+        raise RegistryError(f"at most {min(METRICS_PORTS.values())} local web instances per service")
     ports = sorted(s.local_port for s in registry.services.values())
     for low, high in itertools.pairwise(ports):
-        if high - low < registry.local.web_instances:
-            raise RegistryError(f"local ports {low} and {high} overlap across web instances")
+        if high - low < PORT_BLOCK:
+            raise RegistryError(f"local ports {low} and {high} overlap across web instances "
+                                f"and metrics ports (each service owns {PORT_BLOCK})")
 
 
 def find_registry_file(start: Path | None = None) -> Path:
@@ -336,4 +363,5 @@ def find_registry_file(start: Path | None = None) -> Path:
 
 @cache
 def load() -> Registry:
-    return parse(find_registry_file(), int(os.environ.get("SMART360_PORT_OFFSET", "0")))
+    return parse(find_registry_file(), int(os.environ.get("SMART360_PORT_OFFSET", "0")),
+                 os.environ.get("SMART360_PROFILE") or "default")

@@ -32,11 +32,13 @@ PLATFORM_APPS = [
     "smart360.jobs.apps.JobsConfig",
     "smart360.events.apps.EventsConfig",  # outbox + inbox tables in every service database
     "smart360.domain.apps.DomainConfig",  # tenant profile, ID formats, number sequences
+    "smart360.observability.apps.ObservabilityConfig",  # task and beat metrics hooks
 ]
 
 MIDDLEWARE = [
     # Health first: load balancers probe with their own Host header and need no session.
     "smart360.django.middleware.HealthCheckMiddleware",
+    "smart360.observability.django.MetricsMiddleware",  # requests by route; /<name>/metrics
     "smart360.django.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -102,3 +102,28 @@ def test_a_role_granting_an_unknown_module_is_refused(tmp_path, grant, problem):
     (tmp_path / "services.toml").write_text(text)
     with pytest.raises(RegistryError, match=problem):
         parse(tmp_path / "services.toml")
+def test_a_local_profile_overrides_only_its_keys(real):
+    lite = parse(REAL, profile="lite")
+    assert (real.local.profile, lite.local.profile) == ("default", "lite")
+    assert (real.local.web_instances, lite.local.web_instances) == (2, 1)
+    assert lite.local.worker_concurrency == real.local.worker_concurrency
+    assert lite.local.memory_budget_mb <= real.local.memory_budget_mb
+
+
+def test_unknown_profiles_and_profile_keys_are_refused(tmp_path):
+    with pytest.raises(RegistryError, match="unknown local profile 'huge'"):
+        parse(REAL, profile="huge")
+    text = REAL.read_text().replace("[local.profiles.lite]", "[local.profiles.lite]\nweb_instancez = 3")
+    with pytest.raises(RegistryError, match="unknown setting"):
+        parse(_write(tmp_path, text), profile="lite")
+
+
+def test_workers_and_beats_serve_metrics_on_the_last_ports_of_their_service_block(real):
+    cx = real.service("cx")
+    ports = {real.local.metrics_port(s, r) for s in real.services.values() for r in ("worker", "beat")}
+    web = {real.local.web_port(s, i) for s in real.services.values()
+           for i in range(real.local.web_instances)}
+    assert (real.local.metrics_port(cx, "worker"), real.local.metrics_port(cx, "beat")) == (
+        cx.local_port + 8, cx.local_port + 9)
+    assert len(ports) == 2 * len(real.services)
+    assert not ports & web

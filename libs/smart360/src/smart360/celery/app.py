@@ -15,6 +15,7 @@ from celery import Celery
 from django.conf import settings
 
 from smart360.celery import signals  # noqa: F401  (request id and heartbeat hooks)
+from smart360.celery.config import redbeat_options
 from smart360.celery.heartbeat import WorkerHeartbeat
 from smart360.conf import service_name
 
@@ -23,9 +24,7 @@ if "DJANGO_SETTINGS_MODULE" not in os.environ:
 
 app = Celery(service_name())
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# RedBeat looks its settings up by their bare names, which the CELERY_ namespace hides.
-app.conf.update({name.removeprefix("CELERY_").lower(): getattr(settings, name)
-                 for name in dir(settings) if name.startswith("CELERY_REDBEAT_")})
+app.conf.update(redbeat_options(settings))
 app.steps["consumer"].add(WorkerHeartbeat)
 app.autodiscover_tasks()
 app.autodiscover_tasks(["smart360.celery"], related_name="builtin_tasks")

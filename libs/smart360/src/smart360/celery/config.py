@@ -12,6 +12,12 @@ from smart360.registry import Service
 BEAT_MAX_LOOP_SECONDS = 5  # a beat ticks (and refreshes its heartbeat and lock) this often
 
 
+def redbeat_options(settings: Any) -> dict[str, Any]:
+    """RedBeat looks its settings up by their bare names, which the CELERY_ namespace hides."""
+    return {name.removeprefix("CELERY_").lower(): getattr(settings, name)
+            for name in dir(settings) if name.startswith("CELERY_REDBEAT_")}
+
+
 def celery_settings(svc: Service) -> dict[str, Any]:
     redis_url = env.redis_url()
     worker = svc.worker()
@@ -39,8 +45,8 @@ def celery_settings(svc: Service) -> dict[str, Any]:
         "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
         # An unacked message comes back after this; longer than any task may run.
         "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": 4 * worker.time_limit_seconds},
-        # The schedule comes from the service's @job declarations when beat starts.
-        "CELERY_BEAT_SCHEDULER": "smart360.jobs.beat:Scheduler",
+        # Entries come from the service's @job declarations, written to Redis by its workers.
+        "CELERY_BEAT_SCHEDULER": "smart360.celery.beat:Scheduler",
         "CELERY_BEAT_MAX_LOOP_INTERVAL": BEAT_MAX_LOOP_SECONDS,
         "CELERY_REDBEAT_REDIS_URL": redis_url,
         "CELERY_REDBEAT_REDIS_OPTIONS": {"socket_timeout": 5, "retry_period": 30},

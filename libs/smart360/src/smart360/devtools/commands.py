@@ -30,6 +30,7 @@ def test_command(only: tuple[str, ...], no_e2e: bool) -> None:
     # The test stack never shares state or ports with a developer's `make up` stack.
     os.environ.setdefault("SMART360_STATE_DIR", str(find_registry_file().parent / ".state" / "test"))
     os.environ.setdefault("SMART360_PORT_OFFSET", "10000")
+    os.environ.setdefault("SMART360_PROFILE", "default")  # not what an earlier `up` recorded
     ok = run(Stack.from_env(), list(only), ["e2e"] if no_e2e else [])
     sys.exit(0 if ok else 1)
 

@@ -34,6 +34,7 @@ LIBRARY_LAYERS = [
     "jobs",
     "django : settings",
     "identity | celery",
+    "observability",
     "contracts",
     "registry : env : errors : conf : logging : requestid : redis : http : text",
 ]

@@ -1,6 +1,10 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 
+from smart360.conf import service_name
+from smart360.observability import metrics
+from smart360.registry import load
+
 
 class EventsConfig(AppConfig):
     name = "smart360.events"
@@ -12,5 +16,8 @@ class EventsConfig(AppConfig):
         # The relay and delivery tasks exist in every process (web processes send them by name),
         # and each app's handlers.py registers its @subscriber functions.
         from smart360.events import tasks  # noqa: F401
+        from smart360.events.lag import OutboxLag
 
         autodiscover_modules("handlers")
+        if load().service(service_name()).publishes:
+            metrics.worker_collectors.append(OutboxLag())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -11,7 +12,7 @@ import click
 
 from smart360.demo import DemoError
 from smart360.registry import RegistryError
-from smart360.stack import control, memory, status
+from smart360.stack import configs, control, memory, status
 from smart360.stack.layout import Stack
 from smart360.stack.system import StackError
 from smart360.text import table
@@ -41,14 +42,22 @@ def print_table(stack: Stack, rows: list[status.ProcessStatus]) -> None:
     used, budget = memory.usage(stack)["total"], stack.registry.local.memory_budget_mb
     click.echo(f"\nMemory         {used:,.0f} MB PSS of a {budget:,} MB budget"
                + ("  ** OVER BUDGET **" if used > budget else ""))
-    click.echo(f"HAProxy stats  http://127.0.0.1:{stack.port('haproxy_stats')}/stats"
-               f"\nLogs           smart360 logs NAME [-f]   ({stack.logs})")
+    click.echo(f"HAProxy stats  http://127.0.0.1:{stack.port('haproxy_stats')}/stats")
+    click.echo(f"Flower         {stack.gateway_url}/flower/   user {configs.FLOWER_USER}, password: "
+               f"\"flower\" in {stack.path('secrets.json')}")
+    if stack.with_metrics:
+        click.echo(f"Prometheus     http://127.0.0.1:{stack.port('prometheus')}/targets")
+    click.echo(f"Logs           smart360 logs NAME [-f]   ({stack.logs})")
 
 
 @click.command()
-def up() -> None:
+@click.option("--with-metrics/--without-metrics", default=None,
+              help="Also run Prometheus, scraping every process (sticks until changed).")
+def up(with_metrics: bool | None) -> None:
     """Start the whole platform on this machine and wait until every process is healthy."""
     stack = Stack.from_env()
+    if with_metrics is not None:
+        stack = dataclasses.replace(stack, with_metrics=with_metrics)
     try:
         rows = control.up(stack, _say)
         control.seed_demo(stack, _say)

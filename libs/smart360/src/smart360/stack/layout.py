@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from smart360.registry import IDENTITY_SERVICE, Registry, Service, load
+from smart360.registry import IDENTITY_SERVICE, Registry, Service, find_registry_file, parse
 
 FALLBACK_DB_HOME = Path("/var/tmp/smart360")  # noqa: S108 - root-owned, per-checkout subfolders
 
@@ -21,12 +21,30 @@ FALLBACK_DB_HOME = Path("/var/tmp/smart360")  # noqa: S108 - root-owned, per-che
 class Stack:
     registry: Registry
     state_dir: Path
+    with_metrics: bool = False  # a Prometheus scraping every process (`up --with-metrics`)
 
     @classmethod
     def from_env(cls) -> Stack:
-        registry = load()
-        default = registry.root / ".state" / "local"
-        return cls(registry, Path(os.environ.get("SMART360_STATE_DIR", default)).resolve())
+        """The stack of SMART360_STATE_DIR (default .state/local), in SMART360_PROFILE, else in
+        the profile its last `up` used (recorded in the state folder), else the default one."""
+        file = find_registry_file()
+        state_dir = Path(os.environ.get("SMART360_STATE_DIR", file.parent / ".state" / "local"))
+        recorded = state_dir / "profile"
+        profile = (os.environ.get("SMART360_PROFILE")
+                   or (recorded.read_text().strip() if recorded.exists() else "default"))
+        registry = parse(file, int(os.environ.get("SMART360_PORT_OFFSET", "0")), profile)
+        return cls(registry, state_dir.resolve(), (state_dir / "with-metrics").exists())
+
+    def record_choices(self) -> None:
+        """The profile and --with-metrics stick to the state folder until the next `up` says
+        otherwise: status, restart and down then see the stack that runs."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.path("profile").write_text(self.registry.local.profile + "\n")
+        marker = self.path("with-metrics")
+        if self.with_metrics:
+            marker.touch()
+        else:
+            marker.unlink(missing_ok=True)
 
     # -- folders -------------------------------------------------------------------------
     def path(self, *parts: str) -> Path:
@@ -95,7 +113,7 @@ class Stack:
             stored = {}
         wanted = {f"db:{s.db_role}" for s in self.registry.services.values()}
         wanted |= {f"client:{s.name}" for s in self.registry.services.values()}
-        wanted |= {"django_secret_key", "pgbouncer_admin"}
+        wanted |= {"django_secret_key", "pgbouncer_admin", "flower"}
         missing = wanted - set(stored)
         if missing:
             stored.update({k: secrets.token_urlsafe(24) for k in missing})
@@ -110,6 +128,10 @@ class Stack:
     # -- the environment of one service process -------------------------------------------
     def service_env(self, svc: Service, role: str) -> dict[str, str]:
         env = self._common_env(svc, role)
+        if role in ("worker", "beat"):
+            # Django's system checks load every URLconf and admin module: they run in
+            # `make lint`, the tests and `migrate`, not again in each worker and beat.
+            env["CELERY_SKIP_CHECKS"] = "1"
         if svc.name == IDENTITY_SERVICE:  # auth knows every service account's secret
             env.update({f"SMART360_SERVICE_SECRET_{s.name.upper()}": self.secrets[f"client:{s.name}"]
                         for s in self.registry.services.values()})
@@ -122,6 +144,7 @@ class Stack:
             "SMART360_ROLE": role,
             "SMART360_REGISTRY": str(self.registry.path),
             "SMART360_PORT_OFFSET": str(self.registry.local.port_offset),
+            "SMART360_PROFILE": self.registry.local.profile,
             "SMART360_ENV": "local",
             "SMART360_GATEWAY_URL": self.gateway_url,
             "DJANGO_SECRET_KEY": self.secrets["django_secret_key"],

@@ -21,7 +21,7 @@ def pss_mb(pid: int) -> float:
     return int(match.group(1)) / 1024 if match else 0.0
 
 
-def _children() -> dict[int, list[int]]:
+def children_by_parent() -> dict[int, list[int]]:
     found: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -45,17 +45,32 @@ def tree_mb(pid: int, children: dict[int, list[int]]) -> float:
     return total
 
 
+def server_pidfiles(stack: Stack) -> dict[str, Path]:
+    return {"redis": stack.run / "redis.pid", "haproxy": stack.run / "haproxy.pid",
+            "pgbouncer": stack.db_path("pgbouncer", "pgbouncer.pid"),
+            "postgres": stack.db_path("postgres", "data", "postmaster.pid")}
+
+
+def by_program(stack: Stack) -> dict[str, float]:
+    """MB of every supervised program (with its forked children) and of every server."""
+    children = children_by_parent()
+    found = {info["name"]: tree_mb(info["pid"], children)
+             for info in Supervisor(stack).processes() if info["pid"]}
+    for name, pidfile in server_pidfiles(stack).items():
+        pid = read_pid(pidfile)
+        found[name] = tree_mb(pid, children) if pid else 0.0
+    found["supervisord"] = pss_mb(read_pid(stack.run / "supervisord.pid") or 0)
+    return {k: round(v, 1) for k, v in found.items()}
+
+
 def usage(stack: Stack) -> dict[str, float]:
     """MB by role (web, worker, beat), servers, supervisord and total."""
-    children = _children()
-    by_role = {"web": 0.0, "worker": 0.0, "beat": 0.0, "other": 0.0}
-    for info in Supervisor(stack).processes():
-        role = program_role(info["name"])[1]
-        by_role[role if role in by_role else "other"] += tree_mb(info["pid"], children)
-    pidfiles = (stack.run / "redis.pid", stack.run / "haproxy.pid",
-                stack.db_path("pgbouncer", "pgbouncer.pid"),
-                stack.db_path("postgres", "data", "postmaster.pid"))
-    by_role["servers"] = sum(tree_mb(pid, children) for f in pidfiles if (pid := read_pid(f)))
-    by_role["supervisord"] = pss_mb(read_pid(stack.run / "supervisord.pid") or 0)
-    by_role["total"] = sum(by_role.values())
-    return {k: round(v, 1) for k, v in by_role.items()}
+    totals = {"web": 0.0, "worker": 0.0, "beat": 0.0, "other": 0.0, "servers": 0.0,
+              "supervisord": 0.0}
+    servers = server_pidfiles(stack)
+    for name, mb in by_program(stack).items():
+        role = "servers" if name in servers else (
+            "supervisord" if name == "supervisord" else program_role(name)[1])
+        totals[role if role in totals else "other"] += mb
+    totals["total"] = sum(totals.values())
+    return {k: round(v, 1) for k, v in totals.items()}

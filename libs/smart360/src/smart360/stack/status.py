@@ -80,6 +80,27 @@ def collect(stack: Stack) -> list[ProcessStatus]:
     return rows
 
 
+def flower_ready(stack: Stack) -> bool:
+    """Flower answers its (unauthenticated) health check; every other page asks for the user."""
+    from smart360.stack.configs import FLOWER_PREFIX
+
+    url = f"http://127.0.0.1:{stack.port('flower')}{FLOWER_PREFIX}healthcheck"
+    return httpx.get(url, timeout=2.0).status_code == 200
+
+
+def prometheus_ready(stack: Stack) -> bool:
+    return httpx.get(f"http://127.0.0.1:{stack.port('prometheus')}/-/ready",
+                     timeout=2.0).status_code == 200
+
+
+def _prometheus_state(stack: Stack) -> str:
+    from smart360.stack import prometheus
+
+    found = prometheus.targets(stack)
+    up = sum(t["health"] == "up" for t in found)
+    return f"{up}/{len(found)} targets up"
+
+
 def servers(stack: Stack) -> list[dict[str, str]]:
     """The servers under the app processes, each with how it answered just now."""
     from smart360.stack import haproxy, pgbouncer, postgres, redis_server
@@ -103,7 +124,7 @@ def servers(stack: Stack) -> list[dict[str, str]]:
 
     sup = Supervisor(stack)
     smtp = sup.info("smtp")["statename"] if sup.is_running() else "not running"
-    return [
+    rows = [
         {"server": "postgres", "address": f"127.0.0.1:{stack.port('postgres')}",
          "state": probe(lambda: postgres.is_ready(stack))},
         {"server": "pgbouncer", "address": f"127.0.0.1:{stack.port('pgbouncer')}",
@@ -114,4 +135,10 @@ def servers(stack: Stack) -> list[dict[str, str]]:
          "state": _safe(backends) if (stack.run / "haproxy.sock").exists() else "DOWN"},
         {"server": "smtp", "address": f"127.0.0.1:{stack.port('smtp')}",
          "state": "up" if smtp == "RUNNING" else smtp},
+        {"server": "flower", "address": f"{stack.gateway_url}/flower/",
+         "state": probe(lambda: flower_ready(stack))},
     ]
+    if stack.with_metrics:
+        rows.append({"server": "prometheus", "address": f"http://127.0.0.1:{stack.port('prometheus')}/",
+                     "state": probe(lambda: _prometheus_state(stack))})
+    return rows

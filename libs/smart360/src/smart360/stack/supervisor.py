@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import xmlrpc.client
 from typing import Any
 
 from supervisor.xmlrpc import SupervisorTransport
 
-from smart360.stack import configs
+from smart360.stack import configs, runtime
 from smart360.stack.layout import Stack
 from smart360.stack.system import pid_alive, read_pid, run, stop_pid, wait_until
 
@@ -59,6 +57,7 @@ class Supervisor:
         """Start supervisord, or make a running one pick up the regenerated configuration."""
         conf = self.stack.path("supervisord.conf")
         conf.write_text(configs.supervisord_conf(self.stack))
+        conf.chmod(0o600)  # the programs' environments hold the stack's dev secrets
         if self.is_running():
             added, changed, removed = self.rpc.reloadConfig()[0]
             for name in removed + changed:
@@ -68,8 +67,7 @@ class Supervisor:
                 self.rpc.addProcessGroup(name)
             self.rpc.startAllProcesses(False)
             return
-        bindir = os.path.dirname(sys.executable)
-        run([os.path.join(bindir, "supervisord"), "-c", str(conf)])
+        run([str(runtime.bindir(self.stack) / "supervisord"), "-c", str(conf)])
         wait_until(self.is_running, 20, "supervisord")
 
     def shutdown(self) -> None:

@@ -58,9 +58,9 @@ def postgres_bindir() -> Path | None:
     return Path(found).parent if found else None
 
 
-def missing_packages() -> list[str]:
+def missing_packages(extra: dict[str, str] | None = None) -> list[str]:
     missing = []
-    for binary, package in APT_PACKAGES.items():
+    for binary, package in {**APT_PACKAGES, **(extra or {})}.items():
         if binary == "pg_ctl":
             bindir = postgres_bindir()
             present = bool(bindir and (bindir / "pg_ctl").exists() and (bindir / "initdb").exists())
@@ -71,8 +71,10 @@ def missing_packages() -> list[str]:
     return missing
 
 
-def ensure_packages(say: Callable[[str], None] = print) -> None:
-    missing = missing_packages()
+def ensure_packages(say: Callable[[str], None] = print, extra: dict[str, str] | None = None
+                    ) -> None:
+    """The servers' OS packages (and `extra`: binary -> package), apt-get installed if missing."""
+    missing = missing_packages(extra)
     if not missing:
         return
     command = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
