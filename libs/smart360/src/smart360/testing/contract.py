@@ -210,15 +210,26 @@ def test_schemathesis_with_all_checks_finds_nothing(live_server, api, prefix, to
 
 
 def _declared_rules_config(schema: dict) -> str:
-    """The one allowance: an operation that documents rules beyond its schema (x-smart360-rules,
-    e.g. a password not too common) may refuse a schema-valid body with a 400."""
+    """The allowances, each declared by the schema itself: an operation that documents rules
+    beyond its schema (x-smart360-rules, e.g. a password not too common) may refuse a
+    schema-valid body with a 400; one that takes an Idempotency-Key may answer 422 when the
+    generator sends one key twice with different bodies (that is the documented refusal)."""
     entries = []
     for path in schema["paths"].values():
         for operation in path.values():
-            if isinstance(operation, dict) and operation.get(RULES_EXTENSION):
+            if not isinstance(operation, dict):
+                continue
+            extra = []
+            if operation.get(RULES_EXTENSION):
+                extra.append("400")
+            if any(p.get("in") == "header" and p.get("name", "").lower() == "idempotency-key"
+                   for p in operation.get("parameters", [])):
+                extra.append("422")
+            if extra:
+                statuses = ["2xx", "3xx", *extra, "401", "403", "404", "409", "429"]
                 entries.append(
                     f'[[operations]]\ninclude-operation-id = "{operation["operationId"]}"\n'
                     '[operations.checks.positive_data_acceptance]\nexpected-statuses = '
-                    '["2xx", "3xx", "400", "401", "403", "404", "409", "429"]\n')
+                    f'{statuses!r}\n'.replace("'", '"'))
     # No cache: each run judges the schema as it is now, not failures replayed from an older one.
     return "\n".join(["[cache]\nenabled = false\n", *entries])
