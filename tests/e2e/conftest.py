@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 from celery import Celery
 
 from smart360.celery import signals  # noqa: F401  (publishers stamp the request id)
@@ -50,6 +51,11 @@ class StackHandle:
 
     def start_redis(self) -> None:
         redis_server.start(self.stack)
+
+    def queue_length(self, queue: str) -> int:
+        """Messages waiting in a Celery queue (a Redis list named after it)."""
+        with redis.Redis.from_url(self.redis_url) as client:
+            return int(client.llen(queue))
 
     def celery(self, service: str) -> Celery:
         """A client Celery app speaking to the stack's broker as `service` would."""

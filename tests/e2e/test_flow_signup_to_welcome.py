@@ -54,7 +54,7 @@ def test_jwks_is_served_and_verifies_the_token(stack, http):
     kid = jwt.get_unverified_header(admin.access)["kid"]
     [key] = [k for k in document["keys"] if k["kid"] == kid]
     claims = jwt.decode(admin.access, jwt.PyJWK(key).key, algorithms=["RS256"],
-                        issuer="smart360-auth")
+                        issuer="smart360-auth", audience="smart360")
     assert claims["email"] == admin.email
 
 

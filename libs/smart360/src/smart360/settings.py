@@ -185,7 +185,7 @@ def service_settings(service: str, *, apps: list[str]) -> dict[str, Any]:
             "SERVE_INCLUDE_SCHEMA": False,
             # Request and response shapes apart: a request says what it refuses (minLength).
             "COMPONENT_SPLIT_REQUEST": True,
-            "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+            "POSTPROCESSING_HOOKS": ["smart360.api.schema.enums_named_after_models",
                                      "smart360.api.schema.problem_media_type"],
             "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
             "SERVE_AUTHENTICATION": [],

@@ -10,6 +10,8 @@ writes (state or duplicates), 415 on bodies, 422 with Idempotency-Key, 429 when 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
@@ -193,3 +195,54 @@ class JWTAuthenticationScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+
+
+
+def enums_named_after_models(result: dict[str, Any], generator: Any,
+                             **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular's enum hook, where a field name carries different choice sets in
+    different components (two `status` fields): each set is named after its component and field
+    (`AccountStatusEnum`), not a hash (`Status461Enum`, W001) integrators would code against.
+    A service's own ENUM_NAME_OVERRIDES still win."""
+    from drf_spectacular import hooks, plumbing
+
+    hashes: dict[str, set[str]] = defaultdict(set)  # field -> choice sets
+    owners: dict[str, set[str]] = defaultdict(set)  # choice set -> "ComponentField" names
+    for component, props in _properties(result.get("components", {}).get("schemas", {})):
+        for field, schema in props.items():
+            schema = schema.get("items", schema) if schema.get("type") == "array" else schema
+            if isinstance(schema, dict) and "enum" in schema:
+                digest = schema.get("x-spec-enum-id") or plumbing.list_hash(
+                    [(v, v) for v in schema["enum"] if v not in ("", None)])
+                hashes[field].add(digest)
+                base = re.sub(r"(Output|Input|Request)$", "", component)
+                owners[digest].add(f"{base}{hooks.camelize(field)}")
+    original = plumbing.load_enum_name_overrides()
+    named = dict(original)
+    used = set(named.values())
+    for field_hashes in (h for h in hashes.values() if len(h) > 1):
+        for digest in sorted(field_hashes - set(named)):
+            name = f"{sorted(owners[digest], key=len)[0]}Enum"
+            if name not in used:
+                named[digest] = name
+                used.add(name)
+    hooks.load_enum_name_overrides = lambda: named  # this run only (restored below)
+    try:
+        return hooks.postprocess_schema_enums(result, generator, **kwargs)  # type: ignore[no-any-return]
+    finally:
+        hooks.load_enum_name_overrides = plumbing.load_enum_name_overrides
+
+
+def _properties(schemas: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(component, its properties) for every object schema, as drf-spectacular walks them."""
+    for name, schema in schemas.items():
+        component = re.sub(r"^Patched(.+)", r"\1", re.sub(r"(.+)Request$", r"\1", name))
+        stack = [schema]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                if node.get("properties"):
+                    yield component, node["properties"]
+                stack.extend(node.get(k, []) for k in ("oneOf", "allOf", "anyOf"))

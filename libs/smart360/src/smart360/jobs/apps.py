@@ -43,3 +43,23 @@ def _publish_after_migrate(**_: Any) -> None:
 
 def _publish_on_worker_start(sender: Any = None, **_: Any) -> None:
     _publish(sender.app)
+    # Redis may lose the entries (a restart without persistence, an ElastiCache failover): every
+    # running worker checks for them, and the first to see them gone writes them back.
+    sender.timer.call_repeatedly(RECHECK_SECONDS, _republish_if_lost, (sender.app,))
+
+
+RECHECK_SECONDS = 30
+
+
+def _republish_if_lost(app: Any) -> None:
+    from redbeat.schedulers import ensure_conf, get_redis
+
+    from smart360.jobs.publish import published_key
+
+    try:
+        ensure_conf(app)
+        if get_redis(app).exists(published_key(app)):
+            return
+    except Exception:  # Redis still away: the next check tries again
+        return
+    _publish(app)

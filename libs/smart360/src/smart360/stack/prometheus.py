@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from smart360.stack.layout import Stack
+from smart360.stack.system import StackError
 from smart360.stack.system import binary as find_binary
 
 PACKAGE = "prometheus"
@@ -19,7 +20,12 @@ SCRAPE_SECONDS = 5
 
 
 def binary() -> str:
-    return find_binary("prometheus")
+    """Where it is, else where the Debian package puts it: configs can be rendered before
+    `up --with-metrics` installs it (that happens before supervisord starts anything)."""
+    try:
+        return find_binary("prometheus")
+    except StackError:
+        return "/usr/bin/prometheus"
 
 
 def _target(address: str, **labels: str) -> dict[str, Any]:

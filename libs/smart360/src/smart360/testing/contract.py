@@ -201,7 +201,7 @@ def test_schemathesis_with_all_checks_finds_nothing(live_server, api, prefix, to
         [str(SCHEMATHESIS), "--config-file", str(config), "run",
          f"{live_server.url}{prefix}api/schema/?format=json",
          "--checks", "all", "--header", f"Authorization: Bearer {token}",
-         "--max-examples", "15", "--seed", "360", "--workers", "1",
+         "--max-examples", "8", "--seed", "360", "--workers", "1",
          "--phases", "examples,coverage,fuzzing", "--suppress-health-check", "all",
          "--report", "junit", "--report-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=900, check=False,

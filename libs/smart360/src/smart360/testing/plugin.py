@@ -7,6 +7,18 @@ from typing import Any
 import pytest
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis judges our properties, not the machine's speed: on a loaded two-core CI box
+    drawing examples and running each may take seconds, which says nothing about the code."""
+    try:
+        from hypothesis import HealthCheck, settings
+    except ImportError:  # a suite without property tests
+        return
+    settings.register_profile("smart360", deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile("smart360")
+
+
 @pytest.fixture
 def service() -> str:
     from smart360.conf import service_name
