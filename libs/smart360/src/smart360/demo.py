@@ -3,8 +3,10 @@
     seed_demo("http://127.0.0.1:8000") -> {"email": ..., "password": ..., "tenant": ...}
 
 Signs the demo admin up (verifying by the link in the mail the dev SMTP server received),
-creates the demo organization (tenant), waits until auth's token carries the tenant, and
-creates one consumer so a welcome mail goes out.
+creates the demo organization (tenant), waits until auth's token carries the tenant, then
+configures an electricity utility (DOMAIN.md's worked slab plan) and a water utility, and
+connects a few consumers through the whole application flow (smart360.flow: inspection and
+installation work orders, meters, accounts, welcome mails).
 """
 
 from __future__ import annotations
@@ -18,11 +20,19 @@ from typing import Any
 
 import httpx
 
+from smart360.flow import Flow, FlowError, results
 from smart360.mail import inbox
 
 DEMO_EMAIL = "admin@demo-utility.test"
 DEMO_PASSWORD = "smart360-demo-admin"  # noqa: S105 (public demo account on a local stack)
 DEMO_ORG = {"name": "Demo Water & Power", "currency": "USD", "timezone": "UTC"}
+WATER_SLABS: list[dict[str, Any]] = [{"up_to": "10", "rate": "0.50"}, {"up_to": "30", "rate": "0.90"},
+               {"up_to": None, "rate": "1.40"}]
+DEMO_CONSUMERS = [  # (utility, name, email)
+    ("electricity", "Dana Demo", "dana@demo-utility.test"),
+    ("electricity", "Eli Example", "eli@demo-utility.test"),
+    ("water", "Wanda Water", "wanda@demo-utility.test"),
+]
 
 
 class DemoError(RuntimeError):
@@ -84,11 +94,23 @@ def seed_demo(gateway_url: str, *, maildir: Path | None = None, timeout: float =
             _check(http.post("/onboarding/api/v1/organizations/", json=DEMO_ORG, headers=headers),
                    201, 409)
             pair = _tenant_token(http, pair, timeout)
-        headers = {"Authorization": f"Bearer {pair['access']}"}
-        consumers = _check(http.get("/cx/api/v1/consumers/", headers=headers), 200).json()
-        if not consumers["results"]:
-            _check(http.post("/cx/api/v1/consumers/", headers=headers, json={
-                "name": "Dana Demo", "email": "dana@demo-utility.test", "number": "DEMO-0001",
-            }), 201, 409)
+        try:
+            _configure_and_connect(Flow(http, pair["access"]))
+        except FlowError as exc:
+            raise DemoError(str(exc)) from exc
         return {"email": DEMO_EMAIL, "password": DEMO_PASSWORD,
                 "tenant": str(_claims(pair["access"])["tenant"])}
+
+
+def _configure_and_connect(flow: Flow) -> None:
+    """Both utilities and the demo consumers, unless a previous `up` seeded them already."""
+    if results(flow.get("/onboarding/api/v1/utility-services/")):
+        return
+    utilities = {
+        "electricity": flow.configure(),
+        "water": flow.configure(code="water", name="Water", unit="m3",
+                                area_names=("South", "South-1", "Harbour"), slabs=WATER_SLABS,
+                                fixed_charge="5.00"),
+    }
+    for utility, name, email in DEMO_CONSUMERS:
+        flow.connect(utilities[utility], email, name=name)

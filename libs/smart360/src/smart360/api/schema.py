@@ -228,7 +228,7 @@ def enums_named_after_models(result: dict[str, Any], generator: Any,
                 used.add(name)
     hooks.load_enum_name_overrides = lambda: named  # this run only (restored below)
     try:
-        return hooks.postprocess_schema_enums(result, generator, **kwargs)  # type: ignore[no-any-return]
+        return hooks.postprocess_schema_enums(result, generator, **kwargs)
     finally:
         hooks.load_enum_name_overrides = plumbing.load_enum_name_overrides
 
