@@ -215,3 +215,13 @@ def test_readings_are_reported_in_the_completion(as_admin):
     assert (completed["readings"], completed["account_number"]) == (
         {"pressure": "3.200"}, "ACC-202610-00001")
     assert Decimal(completed["readings"]["pressure"]) == Decimal("3.2")
+
+
+def test_work_by_hand_without_a_request_key_is_never_a_duplicate(as_admin):
+    for _ in range(2):
+        created = post(as_admin, URL, {"kind": "INSPECTION", "address": "Main St"})
+        assert created.status_code == 201, created.json()
+        assert (created.json()["request_key"], created.json()["status"]) == ("", "CREATED")
+    assert WorkOrder.objects.count() == 2
+    numbers = sorted(WorkOrder.objects.values_list("number", flat=True))
+    assert [n[-4:] for n in numbers] == ["0001", "0002"]

@@ -47,8 +47,10 @@ class WorkOrderOutput(serializers.Serializer):
                                            "RECONNECTION, PREVENTIVE, …")
     status = serializers.ChoiceField(S.choices)
     priority = serializers.ChoiceField(Priority.choices)
-    source = serializers.CharField(help_text="The application / service request number.")
-    request_key = serializers.CharField(allow_null=True)
+    # `source` shadows Field.source in the stubs; FLOW-API names the field so.
+    source = serializers.CharField(  # type: ignore[assignment]
+        help_text="The application / service request number.")
+    request_key = serializers.CharField(help_text="Empty for work made by hand without one.")
     area = serializers.IntegerField(allow_null=True)
     address = serializers.CharField()
     description = serializers.CharField()
@@ -110,8 +112,8 @@ class WorkOrderList(TenantListView):
     Output = WorkOrderOutput
 
     class Filters(serializers.Serializer):
-        source = serializers.CharField(required=False, max_length=60,
-                                       help_text="The application / service request number.")
+        source = serializers.CharField(  # type: ignore[assignment] # FLOW-API's name
+            required=False, max_length=60, help_text="The application / service request number.")
         status = serializers.ChoiceField(S.choices, required=False)
         kind = serializers.ChoiceField(Kind.choices, required=False)
         technician = _id("technician id", required=False)
@@ -122,7 +124,8 @@ class WorkOrderList(TenantListView):
 
     class Input(serializers.Serializer):
         kind = serializers.ChoiceField(Kind.choices)
-        source = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+        source = serializers.CharField(  # type: ignore[assignment] # FLOW-API's name
+            max_length=60, required=False, allow_blank=True, default="")
         area = _id("onboarding's area id", required=False, allow_null=True, default=None)
         address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
         description = serializers.CharField(max_length=2000, required=False, allow_blank=True,

@@ -109,7 +109,7 @@ class WorkOrder(TenantOwned):
     Status = WorkOrderStatus
 
     class Outcome(models.TextChoices):
-        PASS = "pass"
+        PASS = "pass"  # noqa: S105 (an outcome, not a password)
         FAIL = "fail"
 
     # Finished one way or another; everything else (HOLD included: the customer is still
@@ -124,7 +124,7 @@ class WorkOrder(TenantOwned):
     address = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
     source = models.CharField(max_length=60, blank=True)  # application / request number, plan …
-    request_key = models.CharField(max_length=200, null=True, blank=True)  # one order per key
+    request_key = models.CharField(max_length=200, blank=True)  # one order per (non-empty) key
     consumer_id = models.BigIntegerField(null=True, blank=True)
     account_number = models.CharField(max_length=40, blank=True)
     asset_id = models.BigIntegerField(null=True, blank=True)
@@ -148,7 +148,7 @@ class WorkOrder(TenantOwned):
         constraints = [
             models.UniqueConstraint(fields=["tenant_id", "number"], name="uniq_work_order_number"),
             models.UniqueConstraint(fields=["tenant_id", "request_key"],
-                                    condition=models.Q(request_key__isnull=False),
+                                    condition=~models.Q(request_key=""),
                                     name="uniq_work_order_request_key"),
         ]
         indexes = [

@@ -187,12 +187,13 @@ def _create(*, tenant_id: uuid.UUID, kind: str, source: str, area: int | None, a
                 number=number_take(tenant_id=tenant_id, entity="work_order",
                                    on=tenant_today(tenant_id, now=now), default=NUMBER),
                 kind=kind, priority=priority, area=area, address=address[:300],
-                description=description, source=source[:60], request_key=request_key or None,
+                description=description, source=source[:60], request_key=request_key or "",
                 consumer_id=consumer_id, account_number=account_number or "", asset_id=asset_id,
                 meter_serial=meter_serial or "", sop=_sop_snapshot(tenant_id, kind),
                 due_at=due_at or now + SLA[Priority(priority)])
     except IntegrityError:  # the same key, created concurrently: that one stands
-        existing = WorkOrder.objects.filter(tenant_id=tenant_id, request_key=request_key).first()
+        existing = (WorkOrder.objects.filter(tenant_id=tenant_id, request_key=request_key).first()
+                    if request_key else None)
         if existing is None:
             raise
         return existing
@@ -241,7 +242,8 @@ def _publish_assigned(order: WorkOrder, technician: Technician, *, manual: bool)
     publish(WorkOrderAssigned(
         work_order_id=order.pk, number=order.number, kind=order.kind, source=order.source,
         technician_id=technician.pk, technician_name=technician.name,
-        technician_email=technician.email, due_at=order.due_at, request_key=order.request_key,
+        technician_email=technician.email, due_at=order.due_at,
+        request_key=order.request_key or None,
         priority=order.priority, area_id=order.area, address=order.address,
         consumer_id=order.consumer_id, manual=manual), tenant_id=order.tenant_id)
 
@@ -295,7 +297,8 @@ def work_order_move(*, tenant_id: uuid.UUID, work_order_id: int, to: str, **chan
     """accept, start (or resume), hold, close, cancel: one conditional UPDATE (409 naming the
     allowed moves when the current state does not lead there)."""
     now = timezone.now()
-    stamp = {S.ACCEPTED: "accepted_at", S.CANCELLED: "cancelled_at"}.get(to)
+    stamps: dict[str, str] = {S.ACCEPTED: "accepted_at", S.CANCELLED: "cancelled_at"}
+    stamp = stamps.get(to)
     if stamp:
         changes[stamp] = now
     with transaction.atomic():  # a refused move (409) leaves no started_at behind
@@ -331,8 +334,9 @@ def work_order_complete(*, tenant_id: uuid.UUID, work_order_id: int, outcome: st
                    updated_at=now)
         order = _get(tenant_id, order.pk)
         publish(WorkOrderCompleted(
-            work_order_id=order.pk, number=order.number, request_key=order.request_key,
-            kind=order.kind, source=order.source, outcome=outcome, notes=notes,
+            work_order_id=order.pk, number=order.number, request_key=order.request_key or None,
+            kind=order.kind, source=order.source, outcome="pass" if outcome == "pass" else "fail",
+            notes=notes,
             completed_at=completed_at, account_number=order.account_number or None,
             meter_serial=order.meter_serial or None, initial_reading=order.initial_reading,
             readings=readings, asset_id=order.asset_id), tenant_id=tenant_id)

@@ -161,7 +161,8 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='workorder',
             name='request_key',
-            field=models.CharField(blank=True, max_length=200, null=True),
+            field=models.CharField(blank=True, default='', max_length=200),
+            preserve_default=False,
         ),
         migrations.AddField(
             model_name='workorder',
@@ -219,7 +220,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='workorder',
-            constraint=models.UniqueConstraint(condition=models.Q(('request_key__isnull', False)), fields=('tenant_id', 'request_key'), name='uniq_work_order_request_key'),
+            constraint=models.UniqueConstraint(condition=models.Q(('request_key', ''), _negated=True), fields=('tenant_id', 'request_key'), name='uniq_work_order_request_key'),
         ),
         migrations.RunPython(preventive_renamed, migrations.RunPython.noop),
     ]
