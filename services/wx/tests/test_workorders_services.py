@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests.factories import WorkOrderFactory
+from factories import WorkOrderFactory
 
 from smart360.django.models import JobRun
 from wx.workorders.models import WorkOrder

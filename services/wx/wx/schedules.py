@@ -8,4 +8,5 @@ from wx.workorders import tasks
 JOBS = [
     # SLAs are counted in hours: five minutes late is the most a breach goes unnoticed.
     tasks.monitor_work_order_sla,
+    tasks.auto_assign_work_orders,
 ]

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+from datetime import date
+
 from celery.schedules import crontab
-from django.utils import timezone
 
 from smart360.jobs.schedule import job
 from wx.workorders import services
 
 
 @job(crontab(minute="*/5"))
-def monitor_work_order_sla() -> dict[str, int]:
-    return {"breached": services.work_orders_flag_sla_breaches(now=timezone.now())}
+def monitor_work_order_sla(*, as_of: date | None = None) -> dict[str, int]:
+    """Open work past its due time is stamped overdue (once). `as_of`: as at the end of that
+    day (UTC), never later than now."""
+    return {"breached": services.work_orders_flag_sla_breaches(now=services.sweep_moment(as_of))}
+
+
+@job(crontab(minute="*/10"))
+def auto_assign_work_orders() -> dict[str, int]:
+    """Work still CREATED (no technician fitted when it arrived) for technicians added or freed
+    since."""
+    return {"assigned": services.work_orders_auto_assign()}

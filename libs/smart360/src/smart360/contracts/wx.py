@@ -8,6 +8,10 @@ from typing import Literal
 
 from smart360.contracts import Event
 
+# The kinds of work wx does (the `kind` fields stay `str`: a newer publisher may send a kind an
+# older subscriber does not know yet).
+WorkOrderKind = Literal["SITE_INSPECTION", "INSTALLATION", "DISCONNECTION", "RECONNECTION",
+                        "TRANSFER", "METER_REPLACEMENT", "PREVENTIVE", "REPAIR", "INSPECTION"]
 
 class WorkOrderAssigned(Event, type="wx.workorder.assigned"):
     work_order_id: int
@@ -18,6 +22,12 @@ class WorkOrderAssigned(Event, type="wx.workorder.assigned"):
     technician_name: str
     technician_email: str = ""
     due_at: datetime | None = None
+    request_key: str | None = None
+    priority: str = "MEDIUM"
+    area_id: int | None = None
+    address: str = ""
+    consumer_id: int | None = None
+    manual: bool = False  # assigned by a person (the override), not automatically
 
 
 class WorkOrderCompleted(Event, type="wx.workorder.completed"):
