@@ -148,7 +148,7 @@ def main() -> None:
            "user=postgres")
     with psycopg.connect(dsn, autocommit=True) as conn:  # a clean slate: only this tenant
         conn.execute("TRUNCATE collections_account, collections_receivable, collections_ledgerentry, "
-                     "collections_dunningcase, collections_agingsnapshot, events_outboxevent CASCADE")
+                     "collections_dunningcase, collections_agingsnapshot CASCADE")
     tenant = uuid.uuid4()
     t0 = time.monotonic()
     out: dict[str, Any] = {"tenant": str(tenant), **generate(dsn, tenant, args.accounts, args.history)}

@@ -81,14 +81,21 @@ def bills_post(*, bills: Sequence[tuple[uuid.UUID, BillIssued, datetime]]) -> in
     tenants = {t for t, _, _ in bills}
     numbers = {b.account_number for _, b, _ in bills}
     refs = {b.number for _, b, _ in bills}
-    Account.objects.bulk_create([Account(tenant_id=t, number=b.account_number) for t, b, _ in bills],
-                                ignore_conflicts=True)
-    accounts = {(a.tenant_id, a.number): a for a in Account.objects.select_for_update()
-                .filter(tenant_id__in=tenants, number__in=numbers).order_by("pk")}
+    def locked() -> dict[tuple[uuid.UUID, str], Account]:
+        return {(a.tenant_id, a.number): a for a in Account.objects.select_for_update()
+                .filter(tenant_id__in=tenants, number__in=numbers).order_by("pk")
+                .only("pk", "tenant_id", "number", "balance", "credit")}
+
+    accounts = locked()
+    missing = {(t, b.account_number) for t, b, _ in bills} - accounts.keys()
+    if missing:  # a bill before its cx.connection.activated: the account opens here
+        Account.objects.bulk_create([Account(tenant_id=t, number=n) for t, n in missing],
+                                    ignore_conflicts=True)
+        accounts = locked()
     seen = set(Receivable.objects.filter(tenant_id__in=tenants, bill_ref__in=refs)
                .values_list("tenant_id", "bill_ref"))
-    receivables: list[Receivable] = []
-    entries: list[LedgerEntry] = []
+    receivables: list[tuple[Any, ...]] = []
+    entries: list[tuple[Any, ...]] = []
     changed: dict[int, Account] = {}
     for tenant_id, bill, at in sorted(bills, key=lambda x: (str(x[0]), x[1].account_number,
                                                             x[1].due_date, x[1].number)):
@@ -101,17 +108,34 @@ def bills_post(*, bills: Sequence[tuple[uuid.UUID, BillIssued, datetime]]) -> in
         account.credit -= applied
         account.balance += total
         changed[account.pk] = account
-        receivables.append(Receivable(
-            tenant_id=tenant_id, account_number=bill.account_number, bill_ref=bill.number,
-            billed_on=bill.issued_on, due_on=max(bill.due_date, bill.issued_on), amount_billed=total,
-            amount_outstanding=total - applied))
-        entries.append(LedgerEntry(tenant_id=tenant_id, account_number=bill.account_number,
-                                   kind=Kind.BILL, amount=total, balance_after=account.balance,
-                                   reference=bill.number, at=at))
-    Receivable.objects.bulk_create(receivables, batch_size=2000)
-    LedgerEntry.objects.bulk_create(entries, batch_size=2000)
+        receivables.append((tenant_id, bill.account_number, bill.number, bill.issued_on,
+                            max(bill.due_date, bill.issued_on), total, total - applied))
+        entries.append((tenant_id, bill.account_number, Kind.BILL, total, account.balance,
+                        bill.number, at))
+    _insert(Receivable, ["tenant_id", "account_number", "bill_ref", "billed_on", "due_on",
+                         "amount_billed", "amount_outstanding"],
+            ["uuid", "text", "text", "date", "date", "numeric", "numeric"], receivables,
+            extra={"risk": "'LOW'"})
+    _insert(LedgerEntry, ["tenant_id", "account_number", "kind", "amount", "balance_after", "reference",
+                          "at"],
+            ["uuid", "text", "text", "numeric", "numeric", "text", "timestamptz"], entries)
     _save_balances(changed.values())
     return len(receivables)
+
+
+def _insert(model: type[Any], columns: list[str], types: list[str], rows: list[tuple[Any, ...]],
+            extra: dict[str, str] | None = None) -> None:
+    """One INSERT … SELECT FROM unnest(typed arrays): thousands of rows in one statement without
+    Django quoting each value (bulk_create spent most of a batch's time there)."""
+    if not rows:
+        return
+    extra = {"created_at": "now()", "updated_at": "now()", **(extra or {})}
+    arrays = ", ".join(f"%s::{t}[]" for t in types)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {model._meta.db_table} ({', '.join([*columns, *extra])}) "  # noqa: S608
+            f"SELECT *, {', '.join(extra.values())} FROM unnest({arrays}) ON CONFLICT DO NOTHING",
+            [list(column) for column in zip(*rows, strict=True)])
 
 
 def _save_balances(accounts: Iterable[Account]) -> None:
@@ -120,12 +144,12 @@ def _save_balances(accounts: Iterable[Account]) -> None:
     if not rows:
         return
     table = Account._meta.db_table
-    values = ", ".join(["(%s, %s::numeric, %s::numeric)"] * len(rows))
+    ids, balances, credits = (list(column) for column in zip(*rows, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} a SET balance = v.balance, credit = v.credit, updated_at = now() "  # noqa: S608
-            f"FROM (VALUES {values}) AS v(id, balance, credit) WHERE a.id = v.id",
-            [x for row in rows for x in row])
+            "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, balance, credit) "
+            "WHERE a.id = v.id", [ids, balances, credits])
 
 
 def bill_void(*, tenant_id: uuid.UUID, event: BillVoided, at: datetime) -> bool:
