@@ -6,6 +6,7 @@ from __future__ import annotations
 from rx.collections import tasks
 
 JOBS = [
-    # Nightly, off-peak; the dunning run reads the grades this leaves behind.
+    # Nightly, off-peak: aging first, then dunning (which reads the receivables itself).
     tasks.refresh_aging,
+    tasks.run_dunning,
 ]

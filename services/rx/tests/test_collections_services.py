@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,12 +17,11 @@ from smart360.testing.factories import OTHER_TENANT, TENANT
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2025, 6, 30)
-NOW = datetime(2025, 6, 30, 2, 0, tzinfo=UTC)
 R = Receivable.Risk
 
 
 def refresh() -> int:
-    return receivables_refresh_risk(today=TODAY, now=NOW)
+    return receivables_refresh_risk(as_of=TODAY)
 
 
 def risk(receivable: Receivable) -> str:
@@ -101,9 +100,9 @@ def test_outstanding_can_neither_go_negative_nor_exceed_the_bill():
 def test_task_runs_the_service_and_records_the_job():
     ReceivableFactory(due_on=date(2020, 1, 1))
 
-    result = refresh_aging.delay().get()
+    result = refresh_aging.delay(as_of="2025-06-30").get()
 
-    assert result == {"regraded": 1}
+    assert result == {"accounts": 0, "receivables": 1, "tenants": 0}
     run = JobRun.objects.get(name="rx.refresh_aging")
     assert (run.last_status, run.last_result) == (JobRun.Status.OK, result)
 
@@ -125,21 +124,17 @@ def test_collection_rate_is_collected_over_billed_for_bills_of_that_month():
                       amount_billed=Decimal("500.00"))
 
     # (100 + 30) / 160 = 0.8125
-    assert collection_rate(tenant_id=TENANT, month=date(2025, 6, 17)) == (
-        Decimal("0.8125")
-    )
+    assert collection_rate(tenant_id=TENANT, month=date(2025, 6, 17))["rate"] == Decimal("0.8125")
 
 
 def test_collection_rate_is_none_when_nothing_was_billed():
     ReceivableFactory(tenant_id=OTHER_TENANT, billed_on=date(2025, 6, 3), due_on=TODAY)
 
-    assert collection_rate(tenant_id=TENANT, month=TODAY) is None
+    assert collection_rate(tenant_id=TENANT, month=TODAY)["rate"] is None
 
 
 def test_collection_rate_rounds_half_up_to_four_places():
     ReceivableFactory(billed_on=date(2025, 2, 1), due_on=date(2025, 2, 1),
                       amount_billed=Decimal("3.00"), amount_outstanding=Decimal("1.00"))
 
-    assert collection_rate(tenant_id=TENANT, month=date(2025, 2, 28)) == (
-        Decimal("0.6667")
-    )
+    assert collection_rate(tenant_id=TENANT, month=date(2025, 2, 28))["rate"] == Decimal("0.6667")

@@ -24,6 +24,8 @@ class PaymentReceived(Event, type="rx.payment.received"):
     received_at: datetime
     balance_after: Decimal
     allocations: list[Allocation] = []
+    name: str = ""  # the account holder's, as rx knows it from cx.connection.activated
+    email: str = ""
 
 
 class ReminderDue(Event, type="rx.reminder.due"):
@@ -35,6 +37,8 @@ class ReminderDue(Event, type="rx.reminder.due"):
     overdue: Decimal
     oldest_due_date: date
     as_of: date
+    name: str = ""  # the account holder's, as rx knows it from cx.connection.activated
+    email: str = ""
 
 
 class AccountOverdue(Event, type="rx.account.overdue"):
