@@ -4,9 +4,14 @@ configure → connect (inspection, approval, installation) → read → bill →
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import time
 import uuid
+from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
@@ -131,3 +136,38 @@ def test_a_work_request_delivered_twice_makes_one_work_order(stack, http):
     time.sleep(3)  # the last batch taken off the queue is handled
     orders = results(flow.get("/wx/api/v1/work-orders/", source=application["number"]))
     assert [o["id"] for o in orders] == [order["id"]]
+
+
+def run_job(stack, service: str, name: str, as_of: str) -> None:
+    """`smart360 job run SERVICE JOB --as-of DATE` (FLOW-API §5), as an operator would."""
+    done = subprocess.run([str(Path(sys.executable).parent / "smart360"), "job", "run", service,
+                           name, "--as-of", as_of], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "SMART360_STATE_DIR": str(stack.state_dir)})
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_an_unpaid_bill_goes_from_reminders_to_a_disconnection_work_order(stack, http):
+    admin = admin_with_tenant(stack, http)
+    flow = Flow(http, admin.access)
+    utility = flow.configure()
+    email = f"late-{uuid.uuid4().hex[:8]}@e2e.test"
+    connected = flow.connect(utility, email, name="Lee Late")
+    flow.read(connected, "2026-11-30T12:00:00Z", "850")
+    flow.bill_period(utility, "2026-11-01", "2026-11-30")
+    due = date.fromisoformat(flow.issued_bill(connected.account)["due_date"])
+    eventually(lambda: flow.balance(connected.account) == Decimal("115.00"), "the bill in rx")
+
+    dunning = f"/rx/api/v1/dunning/?account={connected.account}"
+    # Each night moves a case one stage at most: reminder 7 days after the due date, the final
+    # notice 14 days after the reminder, the disconnection request 7 days after that.
+    for days, stage in ((1, "REQUIRED"), (7, "REMINDER_SENT"), (21, "FINAL_NOTICE"),
+                        (28, "DISCONNECTION_REQUESTED")):
+        run_job(stack, "rx", "run_dunning", (due + timedelta(days=days)).isoformat())
+        assert flow.get(dunning)["stage"] == stage, days
+    account = flow.get(f"/rx/api/v1/accounts/{connected.account}/")
+    assert Decimal(account["overdue"]) == Decimal("115.00")
+
+    orders = eventually(lambda: [o for o in results(flow.get(
+        "/wx/api/v1/work-orders/", kind="DISCONNECTION"))], "the disconnection work order")
+    assert len(orders) == 1  # cx turned rx.account.overdue into exactly one field job
+    assert len(mails_to(stack, email)) >= 3  # welcome, bill, reminder (and final notice)
