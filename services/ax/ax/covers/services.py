@@ -122,18 +122,17 @@ def cover_reminders_send(*, as_of: date | None) -> dict[str, int]:
             table = kind.model._meta.db_table
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"WITH d AS (SELECT c.id, COALESCE(%s::date, (now() AT TIME ZONE "  # noqa: S608
-                    f"COALESCE(p.timezone, 'UTC'))::date) AS today FROM {table} c "
-                    f"LEFT JOIN {_PROFILE} p ON p.tenant_id = c.tenant_id "
-                    "WHERE c.ends_on BETWEEN %s AND %s) "
-                    f"INSERT INTO {_REMINDER} (tenant_id, kind, cover_id, ends_on, window_days, "
+                    f"INSERT INTO {_REMINDER} (tenant_id, kind, cover_id, ends_on, window_days, "  # noqa: S608
                     "sent_on, created_at, updated_at) "
                     f"SELECT c.tenant_id, %s, c.id, c.ends_on, {_windows_sql(windows)}, d.today, "
-                    f"now(), now() FROM d JOIN {table} c ON c.id = d.id "
-                    "WHERE c.ends_on >= d.today AND c.ends_on <= d.today + %s "
+                    f"now(), now() FROM {table} c LEFT JOIN {_PROFILE} p ON p.tenant_id = c.tenant_id "
+                    "CROSS JOIN LATERAL (SELECT COALESCE(%s::date, (now() AT TIME ZONE "
+                    "COALESCE(p.timezone, 'UTC'))::date) AS today) d "
+                    "WHERE c.ends_on BETWEEN %s AND %s "
+                    "AND c.ends_on >= d.today AND c.ends_on <= d.today + %s "
                     "ON CONFLICT (kind, cover_id, ends_on, window_days) DO NOTHING "
                     "RETURNING cover_id, sent_on",
-                    [as_of, low, high, kind.name, widest])
+                    [kind.name, as_of, low, high, widest])
                 fresh = dict(cursor.fetchall())
             sent[kind.name] = _publish(kind, fresh)
     return {"contracts": sent[CONTRACT.name], "insurance": sent[INSURANCE.name]}

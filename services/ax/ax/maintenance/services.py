@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -112,25 +113,52 @@ def maintenance_due_publish(*, as_of: date | None) -> dict[str, int]:
         calendar_plans = list(live.filter(kind__in=[K.DAYS, K.MONTHS],
                                           next_fire_on__lte=as_of or _LOCAL_TODAY))
         usage_plans = list(live.filter(kind=K.USAGE, asset__usage__gte=F("next_due_usage")))
-        dues: list[MaintenanceDue] = []
+        dues: list[Period] = []
         for plan in calendar_plans:
             dues += _advance_calendar(plan, as_of or plan.today)
         for plan in usage_plans:
             dues += _advance_usage(plan, as_of or plan.today)
         fresh = _record(dues)
         published = _publish([d for d in dues if d.request_key in fresh])
-        MaintenancePlan.objects.bulk_update(
-            calendar_plans + usage_plans,
-            ["next_period", "next_due_on", "next_fire_on", "next_due_usage", "active", "updated_at"])
+        _move_on(calendar_plans + usage_plans)
     return {"due": len(dues), "published": published}
 
 
-def _due(plan: MaintenancePlan, period: str, due_on: date) -> MaintenanceDue:
-    return MaintenanceDue(tenant_id=plan.tenant_id, plan=plan, asset=plan.asset, period=period,
-                          request_key=request_key(plan.pk, period), due_on=due_on)
+def _move_on(plans: list[MaintenancePlan]) -> None:
+    """The plans' next periods in ONE UPDATE … FROM unnest(…). (Django's bulk_update writes a
+    CASE with a branch per row for each field: 10,000 plans took minutes that way.)"""
+    if not plans:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_PLAN} p SET next_period = u.k, next_due_on = u.d, next_fire_on = u.f, "  # noqa: S608
+            "next_due_usage = u.n, active = u.a, updated_at = now() FROM unnest(%s::bigint[], "
+            "%s::integer[], %s::date[], %s::date[], %s::numeric[], %s::boolean[]) "
+            "AS u(id, k, d, f, n, a) WHERE p.id = u.id",
+            [[p.pk for p in plans], [p.next_period for p in plans], [p.next_due_on for p in plans],
+             [p.next_fire_on for p in plans], [p.next_due_usage for p in plans],
+             [p.active for p in plans]])
 
 
-def _advance_calendar(plan: MaintenancePlan, today: date) -> list[MaintenanceDue]:
+@dataclass(frozen=True)
+class Period:
+    """A plan's period found due (a plain value: building model instances was a third of the
+    job's time for 10,000 plans)."""
+
+    plan: MaintenancePlan
+    period: str
+    due_on: date
+
+    @property
+    def request_key(self) -> str:
+        return request_key(self.plan.pk, self.period)
+
+
+def _due(plan: MaintenancePlan, period: str, due_on: date) -> Period:
+    return Period(plan, period, due_on)
+
+
+def _advance_calendar(plan: MaintenancePlan, today: date) -> list[Period]:
     interval = int(plan.interval)
     k = schedule.latest_due(starts_on=plan.starts_on, kind=plan.kind, interval=interval,
                             lead_days=plan.lead_days, current=plan.next_period, today=today)
@@ -148,13 +176,13 @@ def _advance_calendar(plan: MaintenancePlan, today: date) -> list[MaintenanceDue
     return [_due(plan, schedule.period_label(due_on), due_on)]
 
 
-def _advance_usage(plan: MaintenancePlan, today: date) -> list[MaintenanceDue]:
+def _advance_usage(plan: MaintenancePlan, today: date) -> list[Period]:
     reached = schedule.usage_period(usage=plan.asset.usage, interval=plan.interval)
     plan.next_due_usage = reached + plan.interval
     return [_due(plan, schedule.period_label(reached), today)]
 
 
-def _record(dues: list[MaintenanceDue]) -> set[str]:
+def _record(dues: list[Period]) -> set[str]:
     """Insert the periods; the request keys of those that were new."""
     if not dues:
         return set()
@@ -166,19 +194,20 @@ def _record(dues: list[MaintenanceDue]) -> set[str]:
             "SELECT t, p, a, per, k, d, %s, '', now(), now() FROM unnest(%s::uuid[], %s::bigint[], "
             "%s::bigint[], %s::text[], %s::text[], %s::date[]) AS u(t, p, a, per, k, d) "
             "ON CONFLICT DO NOTHING RETURNING request_key",
-            [MaintenanceDue.Status.OPEN, [d.tenant_id for d in dues], [d.plan.pk for d in dues],
-             [d.asset.pk for d in dues], [d.period for d in dues], [d.request_key for d in dues],
+            [MaintenanceDue.Status.OPEN, [d.plan.tenant_id for d in dues], [d.plan.pk for d in dues],
+             [d.plan.asset_id for d in dues], [d.period for d in dues], [d.request_key for d in dues],
              [d.due_on for d in dues]])
         return {row[0] for row in cursor.fetchall()}
 
 
-def _publish(dues: list[MaintenanceDue]) -> int:
-    by_tenant: dict[uuid.UUID, list[MaintenanceDue]] = defaultdict(list)
+def _publish(dues: list[Period]) -> int:
+    by_tenant: dict[uuid.UUID, list[Period]] = defaultdict(list)
     for d in dues:
-        by_tenant[d.tenant_id].append(d)
+        by_tenant[d.plan.tenant_id].append(d)
     return sum(publish_many((events.MaintenanceDue(
-        request_key=d.request_key, plan_id=d.plan.pk, period=d.period, asset_id=d.asset.pk,
-        asset_name=f"{d.asset.tag} {d.asset.name}", area_id=d.asset.area_id, due_on=d.due_on,
+        request_key=d.request_key, plan_id=d.plan.pk, period=d.period, asset_id=d.plan.asset.pk,
+        asset_name=f"{d.plan.asset.tag} {d.plan.asset.name}", area_id=d.plan.asset.area_id,
+        due_on=d.due_on,
         description=f"{d.plan.name}: {d.plan.description}".rstrip(": "),
     ) for d in group), tenant_id=tenant) for tenant, group in by_tenant.items())
 
