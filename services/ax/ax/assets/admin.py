@@ -1,16 +1,32 @@
 from django.contrib import admin
 
-from ax.assets.models import Asset, MaintenanceContract
+from ax.assets.models import Asset, AssetCategory, AssetType, Plant, Unit
+
+
+@admin.register(Plant)
+class PlantAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "area_id"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "plant"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(AssetCategory)
+class AssetCategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(AssetType)
+class AssetTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "category"]
 
 
 @admin.register(Asset)
 class AssetAdmin(admin.ModelAdmin):
-    list_display = ["tag", "name", "category", "plant", "condition"]
-    list_filter = ["condition", "category"]
-    search_fields = ["tag", "name"]
-
-
-@admin.register(MaintenanceContract)
-class MaintenanceContractAdmin(admin.ModelAdmin):
-    list_display = ["reference", "asset", "vendor", "starts_on", "ends_on", "expiry_flagged_on"]
-    search_fields = ["reference", "vendor"]
+    list_display = ["tag", "name", "unit", "asset_type", "status", "condition"]
+    list_filter = ["status", "condition"]
+    search_fields = ["tag", "name", "serial_number"]

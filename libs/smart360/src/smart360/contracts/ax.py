@@ -30,3 +30,4 @@ class CoverExpiring(Event, type="ax.cover.expiring"):
     provider: str
     expires_on: date
     notify_email: str = ""
+    days_left: int | None = None  # from the day the reminder was sent (the tenant's date)
