@@ -7,7 +7,6 @@ from smart360.contracts.ax import MaintenanceDue
 from smart360.contracts.cx import WorkOrderRequested
 from smart360.contracts.onboarding import AreaCreated
 from smart360.events.inbox import Received, subscriber
-from smart360.registry import load
 from wx.workorders import services
 
 
@@ -23,6 +22,7 @@ def work_requested(received: Received[WorkOrderRequested]) -> None:
         due_at=e.due_at)
 
 
+@subscriber(MaintenanceDue)
 def maintenance_due(received: Received[MaintenanceDue]) -> None:
     e = received.event
     if received.tenant_id is None:
@@ -31,13 +31,6 @@ def maintenance_due(received: Received[MaintenanceDue]) -> None:
         tenant_id=received.tenant_id, request_key=e.request_key, plan_id=e.plan_id, period=e.period,
         asset_id=e.asset_id, asset_name=e.asset_name, area=e.area_id, due_on=e.due_on,
         description=e.description)
-
-
-# ax.maintenance.due is wx's to handle as soon as ax publishes it: the registry refuses a
-# subscription to an event nobody publishes, so this handler registers once services.toml lists
-# it under wx's `subscribes` (add it there when ax's publisher lands).
-if MaintenanceDue.type in load().service("wx").subscribes:
-    subscriber(MaintenanceDue)(maintenance_due)
 
 
 @subscriber(AreaCreated)
