@@ -19,7 +19,7 @@ class AreaOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(Area.Kind.choices)
-    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)  # type: ignore[assignment]
     path = serializers.CharField(help_text="Names from the region down, joined by '/'.")
     created_at = serializers.DateTimeField()
 
@@ -33,14 +33,14 @@ class AreaList(TenantListView):
 
     class Filters(serializers.Serializer):
         kind = serializers.ChoiceField(Area.Kind.choices, required=False)
-        parent = reference(required=False)
+        parent = reference(required=False)  # type: ignore[assignment]
         search = serializers.CharField(required=False, max_length=100, help_text="Part of the path.")
 
     class Input(serializers.Serializer):
         name = serializers.RegexField(NAME, max_length=100, error_messages={
             "invalid": "1-100 characters, without '/'."})
         kind = serializers.ChoiceField(Area.Kind.choices)
-        parent = reference(allow_null=True, required=False, default=None)
+        parent = reference(allow_null=True, required=False, default=None)  # type: ignore[assignment]
 
     def get(self, request: Request) -> Response:
         return self.page(selectors.area_list(tenant_id=self.tenant_id, **self.filters()))

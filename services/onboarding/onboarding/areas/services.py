@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from typing import Any
 
 from django.db import transaction
 
@@ -18,7 +19,7 @@ IMPORT_COLUMNS = ("name", "kind", "parent_path")
 MAX_IMPORT_LINES = 20_000
 
 
-def _fields(area: Area) -> dict[str, object]:
+def _fields(area: Area) -> dict[str, Any]:
     return {"area_id": area.pk, "name": area.name, "kind": area.kind,
             "parent_id": area.parent_id, "path": area.path}
 

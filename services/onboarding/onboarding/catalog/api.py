@@ -69,7 +69,7 @@ class CategoryOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     utility_service = serializers.IntegerField(source="utility_service_id")
-    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)  # type: ignore[assignment]
     created_at = serializers.DateTimeField()
 
 
@@ -81,14 +81,15 @@ class CategoryList(TenantListView):
 
     class Filters(serializers.Serializer):
         utility_service = reference(required=False)
-        parent = reference(required=False)
+        parent = reference(required=False)  # type: ignore[assignment]
         top_level = serializers.BooleanField(required=False, allow_null=True, default=None)
 
     class Input(serializers.Serializer):
         name = serializers.CharField(max_length=200)
         utility_service = reference()
-        parent = reference(required=False, allow_null=True, default=None,
-                           help_text="A top-level category: this one is its subcategory.")
+        parent = reference(  # type: ignore[assignment]
+            required=False, allow_null=True, default=None,
+            help_text="A top-level category: this one is its subcategory.")
 
     def get(self, request: Request) -> Response:
         return self.page(selectors.category_list(tenant_id=self.tenant_id, **self.filters()))
@@ -113,7 +114,7 @@ class DocumentTypeOutput(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
     created_at = serializers.DateTimeField()
 
 
@@ -125,7 +126,7 @@ class DocumentTypeList(TenantListView):
     class Input(serializers.Serializer):
         code = code_field()
         name = serializers.CharField(max_length=200)
-        required = serializers.BooleanField(default=False)
+        required = serializers.BooleanField(default=False)  # type: ignore[assignment]
 
     def get(self, request: Request) -> Response:
         return self.page(selectors.document_type_list(tenant_id=self.tenant_id))

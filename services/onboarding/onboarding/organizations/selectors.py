@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from onboarding.organizations.models import Organization
 
@@ -34,7 +35,7 @@ def setup_progress(*, tenant_id: uuid.UUID) -> dict[str, object]:
     from onboarding.tariffs.models import Plan
     from smart360.domain.models import IdFormat
 
-    def some(model: type) -> Exists:
+    def some(model: Any) -> Exists:
         return Exists(model.objects.filter(tenant_id=OuterRef("id")))
 
     probe = Organization.objects.filter(pk=tenant_id).annotate(

@@ -69,10 +69,10 @@ class TariffInput(serializers.Serializer):
     effective_from = serializers.DateField()
     fixed_charge = amount(places=2, default=Decimal(0))
     rate = amount(allow_null=True, required=False, default=None)
-    slabs = SlabInput(many=True, required=False, default=list, max_length=50)
-    seasons = SeasonInput(many=True, required=False, default=list, max_length=12)
-    tou = BandInput(many=True, required=False, default=list, max_length=48)
-    additional_charges = ChargeInput(many=True, required=False, default=list, max_length=20)
+    slabs = SlabInput(many=True, required=False, default=list, max_length=50)  # type: ignore[call-arg]
+    seasons = SeasonInput(many=True, required=False, default=list, max_length=12)  # type: ignore[call-arg]
+    tou = BandInput(many=True, required=False, default=list, max_length=48)  # type: ignore[call-arg]
+    additional_charges = ChargeInput(many=True, required=False, default=list, max_length=20)  # type: ignore[call-arg]
     tax_rate = ExactDecimal(max_digits=7, decimal_places=6, min_value=Decimal(0),
                             max_value=Decimal(1), default=Decimal(0),
                             help_text="A fraction: 0.18 is 18 %.")

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import time
 from decimal import Decimal
 
-from smart360.contracts.onboarding import Slab, Tariff
+from smart360.contracts.onboarding import Slab, Tariff, TouBand
 
 MAX_AMOUNT = Decimal("1e9")
 DAY = 24 * 60
@@ -67,7 +67,7 @@ def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
-def tou_check(bands: Sequence, where: str = "tou") -> dict[str, str]:  # type: ignore[type-arg]
+def tou_check(bands: Sequence[TouBand], where: str = "tou") -> dict[str, str]:
     errors: dict[str, str] = {}
     if not bands:
         return {where: "a time-of-use tariff needs bands"}
