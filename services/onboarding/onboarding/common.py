@@ -18,6 +18,15 @@ from smart360.errors import Conflict
 MAX_ID = 2**63 - 1
 
 
+CLOCK = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
+
+
+def clock(**kwargs: Any) -> serializers.RegexField:
+    """A local wall-clock time, `HH:MM` (or `HH:MM:SS`), no offset: the tenant's own zone."""
+    return serializers.RegexField(CLOCK, max_length=8, error_messages={
+        "invalid": "A local time HH:MM (00:00-23:59)."}, **kwargs)
+
+
 def reference(**kwargs: Any) -> serializers.IntegerField:
     """An id of one of this service's rows."""
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)

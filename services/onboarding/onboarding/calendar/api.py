@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from onboarding.calendar import selectors, services
 from onboarding.calendar.models import Holiday, WorkingHours
+from onboarding.common import clock
 from smart360.api import TenantListView, TenantView
 
 
@@ -49,8 +50,8 @@ class HolidayDetail(TenantView):
 class WorkingHoursOutput(serializers.Serializer):
     id = serializers.IntegerField()
     weekday = serializers.IntegerField(help_text="0 Monday … 6 Sunday.")
-    opens = serializers.TimeField()
-    closes = serializers.TimeField()
+    opens = serializers.CharField(help_text="Local time, HH:MM:SS.")
+    closes = serializers.CharField(help_text="Local time, HH:MM:SS.")
 
 
 class WorkingHoursList(TenantListView):
@@ -62,8 +63,8 @@ class WorkingHoursList(TenantListView):
 
     class Input(serializers.Serializer):
         weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 Monday … 6 Sunday.")
-        opens = serializers.TimeField()
-        closes = serializers.TimeField()
+        opens = clock()
+        closes = clock()
 
     def get(self, request: Request) -> Response:
         return self.page(selectors.working_hours_list(tenant_id=self.tenant_id))

@@ -15,9 +15,10 @@ def holiday_create(*, tenant_id: uuid.UUID, date: date, name: str) -> Holiday:
         return Holiday.objects.create(tenant_id=tenant_id, date=date, name=name)
 
 
-def working_hours_set(*, tenant_id: uuid.UUID, weekday: int, opens: time, closes: time
-                      ) -> WorkingHours:
+def working_hours_set(*, tenant_id: uuid.UUID, weekday: int, opens: time | str,
+                      closes: time | str) -> WorkingHours:
     """The hours of one weekday, created or replaced."""
+    opens, closes = (t if isinstance(t, time) else time.fromisoformat(t) for t in (opens, closes))
     if opens >= closes:
         raise ValidationFailed("Opening time is before closing time.",
                                errors={"closes": "must be after opens"})

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from onboarding.common import reference
+from onboarding.common import clock, reference
 from onboarding.tariffs import selectors, services
 from onboarding.tariffs.validation import CHARGE_KINDS, TARIFF_KINDS
 from smart360.api import TenantListView, TenantView
@@ -51,8 +51,8 @@ class SeasonInput(serializers.Serializer):
 
 class BandInput(serializers.Serializer):
     name = serializers.CharField(max_length=60)
-    start = serializers.TimeField(help_text="Local time, inclusive.")
-    end = serializers.TimeField(help_text="Local time, exclusive; before start wraps midnight.")
+    start = clock(help_text="Local time HH:MM, inclusive.")
+    end = clock(help_text="Local time HH:MM, exclusive; before start wraps midnight.")
     rate = amount()
 
 
