@@ -78,3 +78,8 @@ def test_area_list_filters_and_counts_queries(as_admin, utility, django_assert_n
     assert [z["path"] for z in zones] == ["North/Z1"]
     assert [a["id"] for a in as_admin.get(API + "areas/", {"parent": utility["zone"]}).json()[
         "results"]] == [utility["area"]]
+
+
+@pytest.mark.parametrize("text", ["\u008b\r\u008c\u001b)\u00fc0o", "a\x00b,region,", "\"open,region,\n"])
+def test_unreadable_csv_is_a_400_not_a_500(as_admin, utility, text):
+    assert as_admin.post(API + "areas/import/", {"csv": text}, format="json").status_code == 400

@@ -58,7 +58,10 @@ def areas_import(*, tenant_id: uuid.UUID, text: str) -> list[Area]:
     """Areas from CSV lines `name,kind,parent_path` (a header line is optional). A parent is an
     existing area's path or a line above. Every line is checked first: any error and nothing is
     written (400 with each line's error); else one bulk insert per level and the events."""
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ValidationFailed(f"The CSV cannot be read: {exc}.", errors={"csv": str(exc)}) from exc
     if rows and [c.strip().lower() for c in rows[0]] == list(IMPORT_COLUMNS):
         first = 2
         rows = rows[1:]
@@ -81,8 +84,8 @@ def areas_import(*, tenant_id: uuid.UUID, text: str) -> list[Area]:
             parent_path = cells[2].strip() if len(cells) == 3 else ""
             path = f"{parent_path}/{name}" if parent_path else name
             above_kind = existing.get(parent_path) or (planned.get(parent_path, ("", "", ""))[1])
-            if not name or "/" in name or len(name) > 100:
-                error = "a name is 1-100 characters without '/'"
+            if not name or len(name) > 100 or any(c == "/" or not c.isprintable() for c in name):
+                error = "a name is 1-100 printable characters without '/'"
             elif kind not in KINDS:
                 error = f"kind is one of {', '.join(KINDS)}"
             elif parent_path and not above_kind:
@@ -95,7 +98,7 @@ def areas_import(*, tenant_id: uuid.UUID, text: str) -> list[Area]:
                 error = f"a {kind} hangs under a {parent_kind(kind)}, not a {above_kind}"
             elif path in existing or path in planned:
                 error = f"area {path!r} already exists"
-            elif len(path) > 500:
+            elif len(path) > 500 or not parent_path.isprintable():
                 error = "the path is longer than 500 characters"
             else:
                 planned[path] = (name, kind, parent_path)
