@@ -6,4 +6,9 @@ __all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
 
 urlpatterns = service_urlpatterns("onboarding", api=[
     path("", include("onboarding.organizations.urls")),
+    path("", include("onboarding.catalog.urls")),
+    path("", include("onboarding.areas.urls")),
+    path("", include("onboarding.tariffs.urls")),
+    path("", include("onboarding.calendar.urls")),
+    path("", include("onboarding.numbering.urls")),
 ])

@@ -2,40 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import factory
 
-from onboarding.tariffs.models import Tariff, TariffVersion
+from onboarding.areas.models import Area
+from onboarding.catalog.models import Category, UtilityService
 from smart360.testing.factories import TenantOwnedFactory
 
 
-class TariffFactory(TenantOwnedFactory):
+class UtilityServiceFactory(TenantOwnedFactory):
     class Meta:
-        model = Tariff
+        model = UtilityService
 
-    code = factory.Sequence(lambda n: f"TRF-{n:04d}")
-    name = factory.Sequence(lambda n: f"Residential {n}")
-    utility_service = "electricity"
-    kind = Tariff.Kind.SLAB
+    code = factory.Sequence(lambda n: f"service{n}")
+    name = factory.Sequence(lambda n: f"Service {n}")
+    unit = "kWh"
+    metered = True
 
 
-class TariffVersionFactory(TenantOwnedFactory):
+class CategoryFactory(TenantOwnedFactory):
     class Meta:
-        model = TariffVersion
+        model = Category
 
-    tariff = factory.SubFactory(TariffFactory)
-    tenant_id = factory.SelfAttribute("tariff.tenant_id")
-    number = factory.Sequence(lambda n: n + 1)
-    effective_from = date(2025, 1, 1)
-    status = TariffVersion.Status.SCHEDULED
-    rates = factory.LazyFunction(
-        lambda: {
-            "slabs": [
-                {"upto": "300", "rate": "0.08"},
-                {"upto": "600", "rate": "0.12"},
-                {"upto": None, "rate": "0.16"},
-            ],
-            "fixed_charge": "15.00",
-        }
-    )
+    name = factory.Sequence(lambda n: f"Category {n}")
+    utility_service = factory.SubFactory(UtilityServiceFactory,
+                                         tenant_id=factory.SelfAttribute("..tenant_id"))
+
+
+class AreaFactory(TenantOwnedFactory):
+    class Meta:
+        model = Area
+
+    name = factory.Sequence(lambda n: f"Region {n}")
+    kind = "region"
+    path = factory.SelfAttribute("name")

@@ -7,8 +7,8 @@ import uuid
 from django.db import IntegrityError, transaction
 
 from onboarding.organizations.models import Organization
-from smart360.contracts.onboarding import OrganizationCreated
-from smart360.errors import Conflict
+from smart360.contracts.onboarding import OrganizationCreated, OrganizationUpdated
+from smart360.errors import Conflict, NotFound
 from smart360.events.outbox import publish
 
 
@@ -30,4 +30,22 @@ def organization_create(
             ), tenant_id=org.id)
     except IntegrityError as exc:
         raise Conflict("You already created an organization.", code="organization_exists") from exc
+    return org
+
+
+def organization_update(*, tenant_id: uuid.UUID, **changes: str) -> Organization:
+    """Settings of the tenant's own organization; every service re-projects the profile from
+    `onboarding.organization.updated` (a changed time zone moves its dates)."""
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().filter(pk=tenant_id).first()
+        if org is None:
+            raise NotFound("No organization for this tenant.")
+        if "currency" in changes:
+            changes["currency"] = changes["currency"].upper()
+        for field, value in changes.items():
+            setattr(org, field, value)
+        org.save()
+        publish(OrganizationUpdated(organization_id=org.id, name=org.name, currency=org.currency,
+                                    timezone=org.timezone, date_format=org.date_format),
+                tenant_id=org.id)
     return org

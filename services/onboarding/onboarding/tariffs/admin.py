@@ -1,15 +1,15 @@
 from django.contrib import admin
 
-from onboarding.tariffs.models import Tariff, TariffVersion
+from onboarding.tariffs.models import Plan, TariffVersion
 
 
-@admin.register(Tariff)
-class TariffAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "utility_service", "kind", "tenant_id"]
-    search_fields = ["code", "name"]
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "utility_service", "category", "tenant_id"]
+    search_fields = ["name"]
 
 
 @admin.register(TariffVersion)
 class TariffVersionAdmin(admin.ModelAdmin):
-    list_display = ["tariff", "number", "effective_from", "status", "activated_at"]
-    list_filter = ["status"]
+    list_display = ["plan", "number", "effective_from", "activated_at"]
+    readonly_fields = ["tariff"]  # written through the API, where it is validated

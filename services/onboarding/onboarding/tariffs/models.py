@@ -1,67 +1,68 @@
-"""Tariffs and their dated versions: a version takes effect on its effective date."""
+"""Plans and their tariff versions: a version takes effect on its effective date (the tenant's
+calendar) and is announced once, by `onboarding.tariff.activated`."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.db import models
 
+from onboarding.catalog.models import Category, UtilityService
 from smart360.django.models import TenantOwned
 
 
-class Tariff(TenantOwned):
-    class Kind(models.TextChoices):
-        FLAT = "FLAT"
-        SLAB = "SLAB"
-        FIXED = "FIXED"
-        SEASONAL = "SEASONAL"
-        TIME_OF_USE = "TIME_OF_USE"
-
-    code = models.CharField(max_length=40)
+class Plan(TenantOwned):
     name = models.CharField(max_length=200)
-    utility_service = models.CharField(max_length=40)  # e.g. "electricity"
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SLAB)
+    utility_service = models.ForeignKey(UtilityService, on_delete=models.PROTECT,
+                                        related_name="plans")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="plans")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["tenant_id", "code"], name="uniq_tariff_code")
+            models.UniqueConstraint(fields=["tenant_id", "name"], name="uniq_plan_name"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return self.name
+
+    @property
+    def current_version(self) -> TariffVersion | None:
+        """The version in effect on `as_of` (annotated by the selector: the tenant's today);
+        before the first takes effect, the first one scheduled. Uses prefetched versions."""
+        as_of: date = getattr(self, "as_of", date.max)
+        versions = sorted(self.versions.all(), key=lambda v: v.effective_from)
+        due = [v for v in versions if v.effective_from <= as_of]
+        if due:
+            return due[-1]
+        return versions[0] if versions else None
 
 
 class TariffVersion(TenantOwned):
-    class Status(models.TextChoices):
-        SCHEDULED = "SCHEDULED"
-        ACTIVE = "ACTIVE"
-        SUPERSEDED = "SUPERSEDED"
-
-    tariff = models.ForeignKey(Tariff, on_delete=models.PROTECT, related_name="versions")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     effective_from = models.DateField()
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
-    # Rate structure as billing reads it, e.g. {"slabs": [{"upto": "300", "rate": "0.08"}, ...],
-    # "fixed_charge": "15.00"}. Amounts are strings so they stay exact Decimals.
-    rates = models.JSONField(default=dict)
-    activated_at = models.DateTimeField(null=True, blank=True)
+    # smart360.contracts.onboarding.Tariff as JSON (amounts as decimal strings): what bx rates.
+    tariff = models.JSONField()
+    activated_at = models.DateTimeField(null=True, blank=True)  # announced (once) at this time
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["tariff", "number"], name="uniq_tariff_version_number"),
-            # Billing must never see two live rate structures for one tariff.
-            models.UniqueConstraint(
-                fields=["tariff"],
-                condition=models.Q(status="ACTIVE"),
-                name="one_active_version_per_tariff",
-            ),
+            models.UniqueConstraint(fields=["plan", "number"], name="uniq_tariff_version_number"),
+            # One version takes effect per date: billing never sees two for one day.
+            models.UniqueConstraint(fields=["plan", "effective_from"],
+                                    name="uniq_tariff_version_effective"),
         ]
         indexes = [
-            # The daily activation: scheduled versions by effective date.
-            models.Index(
-                fields=["effective_from"],
-                condition=models.Q(status="SCHEDULED"),
-                name="tariffversion_due_idx",
-            )
+            # The daily activation: versions not yet announced, by effective date.
+            models.Index(fields=["effective_from"], condition=models.Q(activated_at__isnull=True),
+                         name="tariffversion_pending_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.tariff_id} v{self.number} ({self.status})"
+        return f"{self.plan_id} v{self.number} from {self.effective_from}"
+
+    @property
+    def tariff_out(self) -> dict[str, Any]:
+        """The tariff as the API takes it: with its effective date."""
+        return {**self.tariff, "effective_from": self.effective_from.isoformat()}
