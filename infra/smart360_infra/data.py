@@ -21,6 +21,7 @@ from aws_cdk import aws_servicediscovery as servicediscovery
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
+from smart360.deploy import compose
 from smart360.deploy import names as deploy_names
 from smart360.registry import Registry
 from smart360_infra import names
@@ -33,11 +34,9 @@ REDIS_NODE_TYPE = "cache.t4g.medium"
 REDIS_ENGINE_VERSION = "7.1"
 PGBOUNCER_CPU = deploy_names.PGBOUNCER_CPU
 PGBOUNCER_MEMORY = deploy_names.PGBOUNCER_MEMORY
-# Pinned by digest (a tag can be re-pushed): v1.23.1-p2. Refresh with
-# `docker buildx imagetools inspect edoburu/pgbouncer:<tag>` and update docs/deploying.md.
-PGBOUNCER_IMAGE = (
-    "edoburu/pgbouncer:v1.23.1-p2@sha256:122bac472cfb0b92dca81a72421c93c3c5a840899e2002690a39742427cfcd49"
-)
+# Pinned by digest, one definition with docker compose (smart360.deploy.compose.IMAGES, which
+# says how a digest is refreshed).
+PGBOUNCER_IMAGE = compose.PGBOUNCER_IMAGE
 MASTER_ROTATION_DAYS = 30
 
 

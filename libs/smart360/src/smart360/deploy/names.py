@@ -36,8 +36,8 @@ PLACEHOLDERS = (ACCOUNT, CLUSTER, IMAGE)
 # Secrets every service gets (env var -> secret suffix), plus the one only `auth` holds:
 # auth signs tokens, everybody else verifies them against its JWKS.
 SERVICE_SECRETS = {
-    "DJANGO_SECRET_KEY": "django-secret-key",
-    "DATABASE_PASSWORD": "database-password",
+    "DJANGO_SECRET_KEY": "django-secret-key",  # secret names, not values  # nosec B105
+    "DATABASE_PASSWORD": "database-password",  # nosec B105
 }
 JWT_SERVICE = "auth"
 JWT_SECRET = ("JWT_PRIVATE_KEY", "jwt-private-key")
@@ -164,7 +164,7 @@ def secret_references(region: str, cluster: str, service: Service) -> list[dict[
 BOOTSTRAP_FAMILY = "db-bootstrap"
 OUTPUT_BOOTSTRAP_SUBNETS = "DbBootstrapSubnets"
 OUTPUT_BOOTSTRAP_SECURITY_GROUP = "DbBootstrapSecurityGroup"
-RDS_MASTER_SECRET = "rds/master"  # noqa: S105 (a secret name, not a value)
+RDS_MASTER_SECRET = "rds/master"  # noqa: S105 (a secret name)  # nosec B105
 
 
 def bootstrap_log_group(cluster: str) -> str:
