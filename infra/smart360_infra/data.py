@@ -44,7 +44,7 @@ PGBOUNCER_MEMORY = deploy_names.PGBOUNCER_MEMORY
 PGBOUNCER_IMAGE = compose.PGBOUNCER_IMAGE
 MASTER_ROTATION_DAYS = 30
 LOGIN_ROTATION_DAYS = 30
-LOGIN_FIELDS = {"LOGIN_USER": "username", "LOGIN_PASSWORD": "password"}  # PgBouncer's variables
+LOGIN_FIELDS = {"LOGIN_USER": "username", "LOGIN_PASSWORD": "password"}  # PgBouncer's variables  # nosec B105
 # Alphanumeric logins: safe unquoted in PgBouncer's [databases] connection strings.
 LOGIN_EXCLUDE_CHARACTERS = string.punctuation + " "
 
