@@ -4,7 +4,7 @@ export UV_PYTHON_DOWNLOADS := never
 export PATH := $(CURDIR)/.state/tools/bin:$(HOME)/.local/bin:$(PATH)
 BIN := .venv/bin
 
-.PHONY: bootstrap up down status test lint unit e2e synth bench render clean
+.PHONY: bootstrap up down status test lint unit e2e synth bench render clean audit
 
 bootstrap:
 	@scripts/bootstrap
@@ -29,6 +29,9 @@ unit: bootstrap
 
 e2e: bootstrap
 	@$(BIN)/smart360 test --only e2e
+
+audit: bootstrap         ## pip-audit on uv.lock; exit 3 = NOT RUN (no vulnerability source reachable), never "clean"
+	@$(BIN)/python -m smart360.deploy.audit
 
 synth: bootstrap
 	@$(BIN)/python -m smart360_infra.synth

@@ -8,21 +8,27 @@ container start, so no password is ever written into the template or an environm
 from __future__ import annotations
 
 import shlex
+import string
 
 from aws_cdk import Duration, RemovalPolicy, SecretValue
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticache as elasticache
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_servicediscovery as servicediscovery
 from aws_cdk import aws_ssm as ssm
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
+from smart360.deploy import compose
 from smart360.deploy import names as deploy_names
-from smart360.registry import Registry
+from smart360.registry import Registry, Service
 from smart360_infra import names
 from smart360_infra.capacity import Capacity
 from smart360_infra.network import Network
@@ -33,12 +39,14 @@ REDIS_NODE_TYPE = "cache.t4g.medium"
 REDIS_ENGINE_VERSION = "7.1"
 PGBOUNCER_CPU = deploy_names.PGBOUNCER_CPU
 PGBOUNCER_MEMORY = deploy_names.PGBOUNCER_MEMORY
-# Pinned by digest (a tag can be re-pushed): v1.23.1-p2. Refresh with
-# `docker buildx imagetools inspect edoburu/pgbouncer:<tag>` and update docs/deploying.md.
-PGBOUNCER_IMAGE = (
-    "edoburu/pgbouncer:v1.23.1-p2@sha256:122bac472cfb0b92dca81a72421c93c3c5a840899e2002690a39742427cfcd49"
-)
+# Pinned by digest, one definition with docker compose (smart360.deploy.compose.IMAGES, which
+# says how a digest is refreshed).
+PGBOUNCER_IMAGE = compose.PGBOUNCER_IMAGE
 MASTER_ROTATION_DAYS = 30
+LOGIN_ROTATION_DAYS = 30
+LOGIN_FIELDS = {"LOGIN_USER": "username", "LOGIN_PASSWORD": "password"}  # PgBouncer's variables  # nosec B105
+# Alphanumeric logins: safe unquoted in PgBouncer's [databases] connection strings.
+LOGIN_EXCLUDE_CHARACTERS = string.punctuation + " "
 
 
 class Database(Construct):
@@ -109,6 +117,47 @@ class Database(Construct):
         )
         assert self.instance.secret is not None  # from_generated_secret
         self.master_secret = self.instance.secret
+        self._endpoint = endpoint
+        self._subnets = network.data_subnets
+        # One security group for the nine login-rotation functions (RDS admits it on 5432).
+        self._rotation_sg = ec2.SecurityGroup(
+            self, "LoginRotationSg", vpc=network.vpc, description="Rotation of the per-service RDS logins"
+        )
+        self.logins: dict[str, secretsmanager.ISecret] = {}
+
+    def add_login(self, cluster: str, service: Service) -> secretsmanager.ISecret:
+        """The RDS login PgBouncer uses for `service`, rotated every LOGIN_ROTATION_DAYS.
+
+        Alternating users (Secrets Manager's PostgreSQL multi-user function, signed in as the
+        master): each rotation sets a new password on the *other* user (`<db_role>` or
+        `<db_role>_clone`, which db-bootstrap created) and switches the secret to it, so the
+        credentials PgBouncer started with keep working until the rotation after; PgBouncer
+        restarts on every successful rotation (PgBouncer.restart_on_rotation) and reads the new
+        ones. The apps are not involved: they log in to PgBouncer with DATABASE_PASSWORD.
+        """
+        secret = rds.DatabaseSecret(
+            self,
+            f"{service.name}Login",
+            username=service.db_role,
+            dbname=service.database,
+            master_secret=self.master_secret,
+            secret_name=deploy_names.secret_name(cluster, service, deploy_names.DB_LOGIN_SECRET),
+            exclude_characters=LOGIN_EXCLUDE_CHARACTERS,
+        )
+        login = secret.attach(self.instance)  # adds engine, host, port
+        self.instance.add_rotation_multi_user(
+            f"{service.name}LoginRotation",
+            secret=login,
+            automatically_after=Duration.days(LOGIN_ROTATION_DAYS),
+            vpc_subnets=self._subnets,
+            endpoint=self._endpoint,
+            security_group=self._rotation_sg,
+            exclude_characters=LOGIN_EXCLUDE_CHARACTERS,
+            # Not at creation: the role exists only once `smart360 bootstrap-aws` has run.
+            rotate_immediately_on_update=False,
+        )
+        self.logins[service.name] = login
+        return login
 
 
 class Redis(Construct):
@@ -243,10 +292,19 @@ class PgBouncer(Construct):
                 "LISTEN_PORT": str(names.PGBOUNCER_PORT),
             },
             secrets={
-                _password_variable(svc.db_role): ecs.Secret.from_secrets_manager(
-                    secrets[svc.name].database_password
-                )
-                for svc in services
+                **{
+                    _password_variable(svc.db_role): ecs.Secret.from_secrets_manager(
+                        secrets[svc.name].database_password
+                    )
+                    for svc in services
+                },
+                **{  # what PgBouncer logs in to RDS with (rotated, JSON fields)
+                    f"{variable}_{svc.db_role}": ecs.Secret.from_secrets_manager(
+                        database.logins[svc.name], field
+                    )
+                    for svc in services
+                    for variable, field in LOGIN_FIELDS.items()
+                },
             },
             port_mappings=[ecs.PortMapping(container_port=names.PGBOUNCER_PORT)],
             logging=ecs.LogDrivers.aws_logs(stream_prefix="pgbouncer", log_group=log_group),
@@ -275,6 +333,56 @@ class PgBouncer(Construct):
             ),
         )
         capacity.place(self.service)
+        self.restart_on_rotation(cluster)
+
+    def restart_on_rotation(self, cluster: str) -> None:
+        """PgBouncer reads its RDS logins at start: a successful rotation restarts it (rolling,
+        2 tasks at 50 % minimum healthy). An EventBridge rule on Secrets Manager's
+        RotationSucceeded (CloudTrail) starts a one-step state machine that calls ECS
+        UpdateService forceNewDeployment; no code of ours runs. The previous credentials stay
+        valid until the next rotation (alternating users), so the restart has 30 days, not
+        seconds; a failed restart shows in the state machine's executions and logs."""
+        restart = tasks.CallAwsService(
+            self,
+            "ForceNewDeployment",
+            service="ecs",
+            action="updateService",
+            parameters={
+                "Cluster": self.service.cluster.cluster_name,
+                "Service": self.service.service_name,
+                "ForceNewDeployment": True,
+            },
+            iam_resources=[self.service.service_arn],
+        )
+        machine = sfn.StateMachine(
+            self,
+            "RestartOnRotation",
+            state_machine_name=f"{cluster}-pgbouncer-restart",
+            definition_body=sfn.DefinitionBody.from_chainable(restart),
+            timeout=Duration.minutes(5),
+            tracing_enabled=True,
+            logs=sfn.LogOptions(
+                destination=logs.LogGroup(
+                    self,
+                    "RestartLogs",
+                    log_group_name=f"/aws/vendedlogs/states/{cluster}-pgbouncer-restart",
+                    retention=logs.RetentionDays.ONE_MONTH,
+                    removal_policy=RemovalPolicy.DESTROY,
+                ),
+                level=sfn.LogLevel.ALL,
+            ),
+        )
+        self.rotation_rule = events.Rule(
+            self,
+            "OnRotation",
+            description="A Secrets Manager rotation succeeded: PgBouncer re-reads its RDS logins",
+            event_pattern=events.EventPattern(
+                source=["aws.secretsmanager"],
+                detail_type=["AWS Service Event via CloudTrail"],
+                detail={"eventName": ["RotationSucceeded"]},
+            ),
+            targets=[targets.SfnStateMachine(machine)],
+        )
 
 
 def _password_variable(db_role: str) -> str:
@@ -284,8 +392,12 @@ def _password_variable(db_role: str) -> str:
 def _startup_script(registry: Registry) -> str:
     """Shell that renders pgbouncer.ini + userlist.txt from env/secrets and starts pgbouncer."""
     services = list(registry.services.values())
+    # Clients (the apps) authenticate against the userlist (DATABASE_PASSWORD); PgBouncer logs
+    # in to RDS with the service's rotated login, named per database.
     databases = "\n".join(
-        f"{svc.database} = host=$DB_HOST port=$DB_PORT dbname={svc.database}" for svc in services
+        f"{svc.database} = host=$DB_HOST port=$DB_PORT dbname={svc.database} "
+        f"user=$LOGIN_USER_{svc.db_role} password=$LOGIN_PASSWORD_{svc.db_role}"
+        for svc in services
     )
     # printf repeats its format for every user/password pair; passwords never touch argv logs.
     pairs = " ".join(f'{shlex.quote(svc.db_role)} "${_password_variable(svc.db_role)}"' for svc in services)

@@ -2,8 +2,10 @@
 
 What protects data is fixed in the stack instead (encrypted EBS, Redis TLS + AUTH, VPC flow logs,
 ALB access logs, IAM narrowed to named resources, master password rotation). What is left here
-is either how the thing works (the public ALB, ECS's agent permissions) or an explicit, named
-gap (rotation of the per-service secrets: see docs/deploying.md, "Secrets").
+is either how the thing works (the public ALB, ECS's agent permissions) or a secret rotated by
+an operator procedure (docs/deploying.md, "Secrets"). The RDS passwords rotate automatically:
+the master (single user) and every service's RDS login (alternating users, PgBouncer restarted
+on each rotation).
 """
 
 from __future__ import annotations
@@ -99,12 +101,22 @@ def suppress(platform: PlatformStack, services: Stack) -> None:
             f"{name}/TaskRole/DefaultPolicy/Resource",
             "AwsSolutions-IAM5",
             "ssmmessages (ECS Exec) and cloudwatch:PutMetricData have no resource-level "
-            "permissions; PutMetricData is limited to the Smart360/Queues namespace by condition.",
+            "permissions; PutMetricData is limited to the Smart360/Queues namespace by condition. "
+            "A service with a bucket (cx's documents) may use objects under that one bucket only "
+            "(<bucket arn>/*: object keys are chosen at upload).",
         )
         for secret in _ROTATION:
             if secret == names.JWT_SECRET[1] and name != names.JWT_SERVICE:
                 continue
             _at(p, f"{name}/Secrets/{secret}/Resource", "AwsSolutions-SMG4", _ROTATION[secret])
+    _at(
+        p,
+        "PgBouncer/RestartOnRotation/Role/DefaultPolicy/Resource",
+        "AwsSolutions-IAM5",
+        "The state machine's log delivery (logs:CreateLogDelivery and friends) and X-Ray "
+        "(PutTraceSegments) have no resource-level permissions; its one ECS action is scoped to "
+        "the PgBouncer service's ARN.",
+    )
     _at(
         p,
         "Redis/AuthToken/Resource",
@@ -119,7 +131,8 @@ _ROTATION = {
     "so sessions and signed links survive: docs/deploying.md, Secrets.",
     "jwt-private-key": "An RSA key rolls over through auth's JWKS (new kid published before it "
     "signs); a Lambda cannot do that safely: docs/deploying.md, Secrets.",
-    "database-password": "NOT YET AUTOMATED: rotation needs each service's tasks to pick up the "
-    "new password (they read it at start); until then rotate by hand with `smart360 "
-    "bootstrap-aws` + a rolling deploy. Tracked as the open part of issue 11.",
+    "database-password": "Only between the service's tasks and PgBouncer, inside the VPC; RDS "
+    "never sees it (PgBouncer logs in to RDS with the rotated database-login secret). Rotating "
+    "it means a new value, a restart of PgBouncer and a rolling deploy of the service: an "
+    "operator procedure (docs/deploying.md, Secrets).",
 }

@@ -22,6 +22,8 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from smart360.deploy import names as deploy_names
@@ -36,6 +38,7 @@ ECR_KEEP_IMAGES = 50
 RULE_PRIORITY_STEP = 10  # gaps leave room for hand-made rules between services
 WEB_GRACE_SECONDS = 60
 SCALE_COOLDOWN = Duration.minutes(3)
+BUCKET_NONCURRENT_DAYS = 90  # how long a replaced or deleted document version is kept
 
 
 class ServiceFoundation(Construct):
@@ -48,6 +51,7 @@ class ServiceFoundation(Construct):
         service: Service,
         cluster: str,
         execution_role: iam.IRole,
+        access_logs: s3.IBucket,
     ) -> None:
         super().__init__(scope, construct_id)
         self.spec = service
@@ -92,6 +96,9 @@ class ServiceFoundation(Construct):
                 conditions={"StringEquals": {"cloudwatch:namespace": deploy_names.QUEUE_METRICS_NAMESPACE}},
             )
         )
+        self.buckets: dict[str, s3.Bucket] = {}
+        for purpose in deploy_names.buckets_for(service).values():
+            self.buckets[purpose] = self._bucket(cluster, purpose, execution_role, access_logs)
         self.log_groups: dict[Role, logs.LogGroup] = {}
         for role in ROLES:
             group = logs.LogGroup(
@@ -103,6 +110,47 @@ class ServiceFoundation(Construct):
             )
             group.grant_write(execution_role)
             self.log_groups[role] = group
+
+
+    def _bucket(
+        self, cluster: str, purpose: str, execution_role: iam.IRole, access_logs: s3.IBucket
+    ) -> s3.Bucket:
+        """A private bucket only this service's tasks may use; its generated name reaches them
+        through an SSM parameter (the committed task definitions stay account-agnostic)."""
+        bucket = s3.Bucket(
+            self,
+            f"{purpose}Bucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,  # no ACLs at all
+            enforce_ssl=True,
+            versioned=True,  # an overwritten or deleted document can be recovered
+            server_access_logs_bucket=access_logs,
+            server_access_logs_prefix=f"s3/{self.spec.name}-{purpose}/",
+            lifecycle_rules=[
+                s3.LifecycleRule(noncurrent_version_expiration=Duration.days(BUCKET_NONCURRENT_DAYS))
+            ],
+            removal_policy=RemovalPolicy.RETAIN,  # customer documents outlive the stack
+        )
+        # What django-storages does: read, write, delete objects; list (exists() and 404s).
+        self.task_role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                resources=[bucket.arn_for_objects("*")],
+            )
+        )
+        self.task_role.add_to_policy(
+            iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn])
+        )
+        parameter = ssm.StringParameter(
+            self,
+            f"{purpose}BucketName",
+            parameter_name=names.parameter_name(cluster, deploy_names.bucket_parameter(self.spec, purpose)),
+            description=f"{self.spec.name}'s {purpose} bucket (injected by the task definitions)",
+            string_value=bucket.bucket_name,
+        )
+        parameter.grant_read(execution_role)
+        return bucket
 
 
 class ServiceDeployment(Construct):

@@ -100,9 +100,13 @@ class PlatformStack(Stack):
                 service=svc,
                 cluster=cluster_name,
                 execution_role=self.execution_role,
+                access_logs=self.edge.logs,
             )
             for name, svc in registry.services.items()
         }
+        for svc in registry.services.values():
+            login = self.database.add_login(cluster_name, svc)
+            login.grant_read(self.execution_role)  # PgBouncer's and db-bootstrap's `secrets`
         self.pgbouncer = PgBouncer(
             self,
             "PgBouncer",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from smart360.deploy import names
@@ -69,17 +70,32 @@ def test_pgbouncer_service_pools_transactions_with_registry_sizes(stack: Synthes
     assert env["MAX_CLIENT_CONN"] == str(spec.pgbouncer_max_client_conn)
     assert container["PortMappings"][0]["ContainerPort"] == names.PGBOUNCER_PORT
     assert re.fullmatch(r"edoburu/pgbouncer:[\w.-]+@sha256:[0-9a-f]{64}", container["Image"])
-    # Its userlist comes from each service's own password secret, one per database role.
+    # Its userlist comes from each service's own password secret, one per database role; its
+    # logins to RDS from each service's rotated database-login secret (JSON fields).
     secrets = stack.resources("AWS::SecretsManager::Secret")
-    by_variable = {s["Name"]: secrets[logical_id(s["ValueFrom"])] for s in container["Secrets"]}
+    attachments = stack.resources("AWS::SecretsManager::SecretTargetAttachment")
+
+    def secret_name(value_from: object) -> str:
+        if isinstance(value_from, dict) and "Fn::Join" in value_from:  # <attachment>:<field>::
+            attachment = attachments[logical_id(value_from["Fn::Join"][1][0])]["Properties"]
+            return secrets[logical_id(attachment["SecretId"])]["Properties"]["Name"]
+        return secrets[logical_id(value_from)]["Properties"]["Name"]
+
     cluster = stack.registry.cluster.name
-    assert {variable: secret["Properties"]["Name"] for variable, secret in by_variable.items()} == {
-        f"PASSWORD_{svc.db_role}": names.secret_name(cluster, svc, "database-password")
-        for svc in stack.registry.services.values()
-    }
+    by_variable = {s["Name"]: secret_name(s["ValueFrom"]) for s in container["Secrets"]}
+    expected = {}
+    for svc in stack.registry.services.values():
+        expected[f"PASSWORD_{svc.db_role}"] = names.secret_name(cluster, svc, "database-password")
+        login = names.secret_name(cluster, svc, names.DB_LOGIN_SECRET)
+        expected[f"LOGIN_USER_{svc.db_role}"] = expected[f"LOGIN_PASSWORD_{svc.db_role}"] = login
+    assert by_variable == expected
+    fields = {s["Name"]: s["ValueFrom"] for s in container["Secrets"]}
     script = container["Command"][0]
     for svc in stack.registry.services.values():
-        assert f"{svc.database} = host=$DB_HOST" in script
+        assert fields[f"LOGIN_USER_{svc.db_role}"]["Fn::Join"][1][1] == ":username::"
+        assert fields[f"LOGIN_PASSWORD_{svc.db_role}"]["Fn::Join"][1][1] == ":password::"
+        assert (f"{svc.database} = host=$DB_HOST port=$DB_PORT dbname={svc.database} "
+                f"user=$LOGIN_USER_{svc.db_role} password=$LOGIN_PASSWORD_{svc.db_role}") in script
         assert f"$PASSWORD_{svc.db_role}" in script
 
 
@@ -94,8 +110,10 @@ def test_apps_reach_pgbouncer_by_name_and_redis_by_its_tls_endpoint(stack: Synth
     pgbouncer_id, _ = records["pgbouncer"]
     assert logical_id(registry_entry["RegistryArn"]) == pgbouncer_id
     assert namespace == names.SERVICE_DISCOVERY_NAMESPACE
-    (parameter,) = stack.resources("AWS::SSM::Parameter").values()
-    props = parameter["Properties"]
+    parameters = {p["Properties"]["Name"]: p for p in stack.resources("AWS::SSM::Parameter").values()}
+    props = parameters[names.parameter_name(stack.registry.cluster.name, names.REDIS_URL_PARAMETER)][
+        "Properties"
+    ]
     assert props["Name"] == names.parameter_name(stack.registry.cluster.name, names.REDIS_URL_PARAMETER)
     value = props["Value"]["Fn::Join"][1]
     assert value[0] == "rediss://"  # TLS, to the endpoint the certificate names
@@ -113,8 +131,10 @@ def test_rds_deletion_protection_in_prod_only_and_the_master_password_rotates(
 ) -> None:
     assert stack.one("AWS::RDS::DBInstance")["DeletionProtection"] is True
     assert staging.one("AWS::RDS::DBInstance").get("DeletionProtection", False) is False
-    schedule = stack.one("AWS::SecretsManager::RotationSchedule")
-    assert schedule["RotationRules"]["ScheduleExpression"] == "rate(30 days)"
+    schedules = stack.resources("AWS::SecretsManager::RotationSchedule")
+    master = next(s for s in schedules.values() if "Database" in s["Properties"]["SecretId"]["Ref"]
+                  and "Login" not in s["Properties"]["SecretId"]["Ref"])
+    assert master["Properties"]["RotationRules"]["ScheduleExpression"] == "rate(30 days)"
     endpoint = stack.one("AWS::EC2::VPCEndpoint")
     assert "secretsmanager" in str(endpoint["ServiceName"])
 
@@ -123,3 +143,44 @@ def test_django_cache_and_broker_never_see_the_token_in_plain_environment(stack:
     for props in stack.resources("AWS::ECS::TaskDefinition").values():
         for container in props["Properties"]["ContainerDefinitions"]:
             assert not [e for e in container.get("Environment", []) if "REDIS" in e["Name"]]
+
+
+def test_every_service_rds_login_rotates_with_alternating_users(stack: Synthesized) -> None:
+    """Secrets Manager rotation for the database passwords: one login secret per service (the
+    master's JSON shape + masterarn), a 30-day schedule with the PostgreSQL multi-user function."""
+    secrets = stack.resources("AWS::SecretsManager::Secret")
+    attachments = stack.resources("AWS::SecretsManager::SecretTargetAttachment")
+    schedules = [s["Properties"] for s in stack.resources("AWS::SecretsManager::RotationSchedule").values()]
+    assert len(stack.resources("AWS::Serverless::Application")) == len(stack.registry.services) + 1
+    cluster = stack.registry.cluster.name
+    for svc in stack.registry.services.values():
+        name = names.secret_name(cluster, svc, names.DB_LOGIN_SECRET)
+        secret_id, secret = next((k, s["Properties"]) for k, s in secrets.items()
+                                 if s["Properties"].get("Name") == name)
+        text = json.dumps(secret["GenerateSecretString"])
+        assert f'\\"username\\":\\"{svc.db_role}\\"' in text
+        assert f'\\"dbname\\":\\"{svc.database}\\"' in text
+        assert "masterarn" in text  # the multi-user function signs in as the master
+        attachment_id = next(k for k, a in attachments.items()
+                             if logical_id(a["Properties"]["SecretId"]) == secret_id)
+        (schedule,) = [s for s in schedules if logical_id(s["SecretId"]) == attachment_id]
+        assert schedule["RotationRules"]["ScheduleExpression"] == "rate(30 days)"
+        assert schedule["RotateImmediatelyOnUpdate"] is False  # the role comes with bootstrap-aws
+        app = stack.raw["Resources"][schedule["RotationLambdaARN"]["Fn::GetAtt"][0]]["Properties"]
+        mapping = app["Location"]["ApplicationId"]["Fn::FindInMap"][0]
+        assert "PostgreSQLRotationMultiUser" in json.dumps(stack.template.to_json()["Mappings"][mapping])
+
+
+def test_pgbouncer_restarts_when_a_rotation_succeeds(stack: Synthesized) -> None:
+    (rule,) = [r["Properties"] for r in stack.resources("AWS::Events::Rule").values()
+               if "RotationSucceeded" in json.dumps(r["Properties"].get("EventPattern", {}))]
+    assert rule["EventPattern"]["source"] == ["aws.secretsmanager"]
+    (target,) = rule["Targets"]
+    machine = stack.raw["Resources"][logical_id(target["Arn"])]["Properties"]
+    definition = json.dumps(machine["DefinitionString"])
+    assert ":states:::aws-sdk:ecs:updateService" in definition
+    assert '\\"ForceNewDeployment\\":true' in definition
+    service, _ = _pgbouncer(stack)
+    assert service["ServiceName"] == "pgbouncer"
+    assert machine["TracingConfiguration"]["Enabled"] is True
+    assert machine["LoggingConfiguration"]["Level"] == "ALL"

@@ -93,6 +93,7 @@ def test_access_logs_everywhere_deletion_protection_in_prod(stack: Synthesized, 
     assert prod["access_logs.s3.enabled"] == stage["access_logs.s3.enabled"] == "true"
     assert prod["deletion_protection.enabled"] == "true"
     assert stage.get("deletion_protection.enabled", "false") == "false"
-    bucket = stack.one("AWS::S3::Bucket")
+    # the access-log bucket (cx's documents bucket logs into it too)
+    (bucket,) = [r["Properties"] for k, r in stack.resources("AWS::S3::Bucket").items() if "AccessLogs" in k]
     assert bucket["PublicAccessBlockConfiguration"]["BlockPublicAcls"] is True
     assert "BucketEncryption" in bucket

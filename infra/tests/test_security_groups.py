@@ -74,8 +74,9 @@ def groups(stack: Synthesized) -> dict[str, str]:
 
 def test_each_group_has_a_distinct_job(stack: Synthesized, groups: dict[str, str]) -> None:
     assert len(set(groups.values())) == 6
-    # + the Secrets Manager endpoint's and the rotation Lambda's (both in the isolated subnets)
-    stack.template.resource_count_is("AWS::EC2::SecurityGroup", 8)
+    # + the Secrets Manager endpoint's and the two rotation groups' (the master's, the nine
+    # login rotations' shared one), all in the isolated subnets
+    stack.template.resource_count_is("AWS::EC2::SecurityGroup", 9)
 
 
 def test_alb_is_open_on_80_and_443_to_the_world_only(stack: Synthesized, groups: dict[str, str]) -> None:
@@ -97,8 +98,9 @@ def test_rds_accepts_only_pgbouncer_the_bootstrap_task_and_its_rotation(
 ) -> None:
     sources = _ingress(stack)[groups["database"]]
     assert {(groups["pgbouncer"], 5432, 5432), (groups["db_admin"], 5432, 5432)} < sources
-    (rotation,) = sources - {(groups["pgbouncer"], 5432, 5432), (groups["db_admin"], 5432, 5432)}
-    assert "Rotation" in rotation[0]
+    rotations = sources - {(groups["pgbouncer"], 5432, 5432), (groups["db_admin"], 5432, 5432)}
+    assert len(rotations) == 2  # the master's rotation and the per-service logins' rotations
+    assert all("Rotation" in source for source, *_ in rotations)
 
 
 def test_redis_accepts_only_the_cluster_instances(stack: Synthesized, groups: dict[str, str]) -> None:

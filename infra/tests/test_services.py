@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from smart360.deploy import names
@@ -155,3 +157,45 @@ def test_execution_and_task_roles_carry_the_names_task_definitions_use(stack: Sy
     assert names.execution_role_arn(cluster).rsplit("/", 1)[1] in role_names
     for svc in stack.registry.services.values():
         assert names.task_role_arn(cluster, svc).rsplit("/", 1)[1] in role_names
+
+
+def _task_role_statements(stack: Synthesized, service: str) -> list[dict]:
+    svc = stack.registry.service(service)
+    role_name = names.task_role_arn(stack.registry.cluster.name, svc).rsplit("/", 1)[1]
+    (role_id,) = [k for k, r in stack.resources("AWS::IAM::Role").items()
+                  if r["Properties"].get("RoleName") == role_name]
+    return [s for p in stack.resources("AWS::IAM::Policy").values()
+            if {"Ref": role_id} in p["Properties"]["Roles"]
+            for s in p["Properties"]["PolicyDocument"]["Statement"]]
+
+
+def test_cx_documents_bucket_is_private_encrypted_and_only_cx_may_use_it(stack: Synthesized) -> None:
+    cluster = stack.registry.cluster.name
+    buckets = {k: r["Properties"] for k, r in stack.resources("AWS::S3::Bucket").items()
+               if "Documents" in k or "documents" in k}
+    ((bucket_id, bucket),) = buckets.items()
+    encryption = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
+    assert bucket["VersioningConfiguration"]["Status"] == "Enabled"
+    assert bucket["LoggingConfiguration"]["LogFilePrefix"] == "s3/cx-documents/"
+    policy = next(p["Properties"]["PolicyDocument"] for p in stack.resources("AWS::S3::BucketPolicy").values()
+                  if logical_id(p["Properties"]["Bucket"]) == bucket_id)
+    assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+               for s in policy["Statement"])
+    # cx's task role: objects of this bucket (and listing it); no other task role names it.
+    cx = [s for s in _task_role_statements(stack, "cx") if bucket_id in json.dumps(s["Resource"])]
+    assert {a for s in cx for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])} == {
+        "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"}
+    for svc in stack.registry.services.values():
+        if svc.name != "cx":
+            assert bucket_id not in json.dumps(_task_role_statements(stack, svc.name))
+    # Its generated name reaches cx's tasks through the SSM parameter the task definitions name.
+    parameter = next(p["Properties"] for p in stack.resources("AWS::SSM::Parameter").values()
+                     if p["Properties"]["Name"] == f"/{cluster}/cx/bucket/documents")
+    assert logical_id(parameter["Value"]) == bucket_id
+    svc = stack.registry.service("cx")
+    refs = {r["name"]: r["valueFrom"] for r in names.secret_references("us-east-1", cluster, svc)}
+    assert refs["CX_DOCUMENTS_BUCKET"].endswith(f":parameter/{cluster}/cx/bucket/documents")

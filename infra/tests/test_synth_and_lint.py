@@ -71,7 +71,7 @@ def test_synth_command_writes_four_templates_and_refuses_without_certificates(
         capture_output=True,
         text=True,
         check=True,
-        timeout=600,  # a guard against a hang, not a speed test (two cores, shared)
+        timeout=600,  # four stacks with cdk-nag; minutes on a loaded 2-core machine
         env=env,
     )
     written = {Path(line).name for line in result.stdout.split()}
@@ -90,7 +90,7 @@ def test_synth_command_writes_four_templates_and_refuses_without_certificates(
         [sys.executable, "-m", "smart360_infra.synth", "--outdir", str(tmp_path)],
         capture_output=True,
         text=True,
-        timeout=600,  # a guard against a hang, not a speed test (two cores, shared)
+        timeout=600,  # four stacks with cdk-nag; minutes on a loaded 2-core machine
         env=env,
     )
     assert refused.returncode != 0

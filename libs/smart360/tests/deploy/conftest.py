@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,6 +97,9 @@ def create_secrets(clients: Clients, registry: Registry, service: str, cluster: 
     for what in names.secrets_for(svc).values():
         clients.secretsmanager.create_secret(Name=names.secret_name(cluster, svc, what),
                                              SecretString="s3cret")
+    clients.secretsmanager.create_secret(  # PgBouncer's RDS login (JSON, rotated)
+        Name=names.secret_name(cluster, svc, names.DB_LOGIN_SECRET),
+        SecretString=json.dumps({"username": svc.db_role, "password": "l0gin"}))
     # What the CDK stack creates once per cluster: Redis's AUTH token and its TLS URL.
     clients.secretsmanager.create_secret(
         Name=names.cluster_secret_name(cluster, names.REDIS_TOKEN_SECRET), SecretString="t0ken")

@@ -42,7 +42,10 @@ def test_the_bootstrap_task_definition_is_valid_and_carries_every_password(
     assert validate.shape_errors(document) == []
     (container,) = document["containerDefinitions"]
     secret_names = {s["name"] for s in container["secrets"]}
-    assert {"DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "PASSWORD_svc_demo"} <= secret_names
+    assert {"DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD", "LOGIN_USER_svc_demo",
+            "LOGIN_PASSWORD_svc_demo"} <= secret_names
+    login = {s["name"]: s["valueFrom"] for s in container["secrets"]}["LOGIN_PASSWORD_svc_demo"]
+    assert login.endswith(f"secret:{CLUSTER}/demo/database-login:password::")
     assert "environment" not in container
     assert document["networkMode"] == "awsvpc"
 
@@ -88,3 +91,50 @@ def test_bootstrap_refuses_when_an_image_is_missing(
     clients.cloudformation, cfn = _outputs()
     with cfn, pytest.raises(DeployError, match=r"image smart360/demo:git-abc123 is not in ECR"):
         bootstrap_aws(make_target(rendered, clients, fake_time, lines), TAG)
+
+
+class _RecordingConnection:
+    """Answers the existence checks from a set of roles/databases and records every statement."""
+
+    def __init__(self, roles: set[str], databases: set[str]) -> None:
+        self.roles, self.databases, self.statements = roles, databases, []
+
+    def execute(self, query, params=None):  # type: ignore[no-untyped-def]
+        from psycopg import sql
+
+        text = query if isinstance(query, str) else query.as_string(None)
+        self.statements.append(text)
+        found = None
+        if "FROM pg_roles" in text:
+            found = (1,) if params[0] in self.roles else None
+        elif "FROM pg_database" in text:
+            found = (1,) if params[0] in self.databases else None
+        del sql
+        return type("Cursor", (), {"fetchone": lambda self: found})()
+
+
+def test_provision_creates_the_role_its_rotation_clone_and_sets_the_login_password() -> None:
+    from smart360.deploy.dbbootstrap import Tenant, provision
+
+    conn = _RecordingConnection(set(), set())
+    done = provision(conn, [Tenant("svc_cx", "smart360_cx", "pw1")])
+    sql_text = "\n".join(conn.statements)
+    assert 'CREATE ROLE "svc_cx" LOGIN' in sql_text
+    assert 'CREATE ROLE "svc_cx_clone" LOGIN IN ROLE "svc_cx"' in sql_text
+    assert """ALTER ROLE "svc_cx_clone" SET role = 'svc_cx'""" in sql_text  # owns nothing itself
+    assert """ALTER ROLE "svc_cx" PASSWORD 'pw1'""" in sql_text
+    assert 'REVOKE CONNECT ON DATABASE "smart360_cx" FROM PUBLIC' in sql_text
+    assert "created database smart360_cx" in done
+
+
+def test_after_a_rotation_the_clone_gets_the_password_and_nothing_else_is_recreated() -> None:
+    from smart360.deploy.dbbootstrap import Tenant, provision
+
+    conn = _RecordingConnection({"svc_cx", "svc_cx_clone"}, {"smart360_cx"})
+    provision(conn, [Tenant("svc_cx", "smart360_cx", "pw2", login="svc_cx_clone")])
+    sql_text = "\n".join(conn.statements)
+    assert "CREATE ROLE" not in sql_text
+    assert "CREATE DATABASE" not in sql_text
+    assert """ALTER ROLE "svc_cx_clone" PASSWORD 'pw2'""" in sql_text
+    with pytest.raises(ValueError, match="names 'postgres'"):
+        provision(conn, [Tenant("svc_cx", "smart360_cx", "pw2", login="postgres")])

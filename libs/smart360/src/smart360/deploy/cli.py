@@ -177,6 +177,17 @@ def smoke(base_url: str | None, env_name: str, attempts: int) -> None:
     click.echo(f"all {len(results)} services ready")
 
 
+@click.command("compose-env")
+def compose_env() -> None:
+    """Generate docker/.env: random dev-only secrets for `docker compose -f docker/compose.yaml`."""
+    from smart360.deploy.compose import write_dev_env
+
+    registry = load()
+    path, added = write_dev_env(registry, registry.root)
+    click.echo(f"{path.relative_to(registry.root)}: {len(added)} value(s) generated"
+               + (f" ({', '.join(added)})" if added else ", all already there"))
+
+
 @click.command()
 @click.argument("message")
 @click.option("--webhook", envvar="SMART360_NOTIFY_WEBHOOK", default=None,
@@ -251,4 +262,4 @@ def image_push(services: tuple[str, ...], tag: str, dry_run: bool) -> None:
 
 
 COMMANDS = [render, deploy, bootstrap_aws, diff, rollback, scale, changed_services, smoke, notify, health,
-            image]
+            image, compose_env]

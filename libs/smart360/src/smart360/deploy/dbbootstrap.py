@@ -3,9 +3,16 @@ as the local stack: only the service's own role may CONNECT to its database.
 
 Runs as the one-off `db-bootstrap` task (`smart360 bootstrap-aws`):
     python -m smart360.deploy.dbbootstrap
-with DB_HOST, DB_PORT, DB_USER, DB_PASSWORD (RDS's master secret) and PASSWORD_<db_role> (each
-service's database-password secret) injected by ECS. Safe to run again: existing roles get their
-password re-set (this is also how a changed password reaches RDS), existing databases are kept.
+with DB_HOST, DB_PORT, DB_USER, DB_PASSWORD (RDS's master secret) and, per service, the
+username and password of its `database-login` secret (LOGIN_USER_<db_role>,
+LOGIN_PASSWORD_<db_role>): the credentials PgBouncer logs in to RDS with. Safe to run again:
+existing roles get that password re-set, existing databases are kept.
+
+The login secrets rotate with Secrets Manager's alternating-users scheme: the rotation function
+switches the secret between `<db_role>` and `<db_role>_clone`, so the credentials PgBouncer
+still holds stay valid until the next rotation. The clone is created here, a member of the
+role and with `role` set to it for every session, so whatever the clone creates (migrations)
+belongs to `<db_role>` and works the same after the next switch back.
 """
 
 from __future__ import annotations
@@ -22,10 +29,24 @@ class Tenant:
     role: str
     database: str
     password: str
+    login: str = ""  # the user the login secret names now: role or its clone (default: role)
+
+    @property
+    def clone(self) -> str:
+        return clone_role(self.role)
+
+
+def clone_role(db_role: str) -> str:
+    """The alternating user Secrets Manager's multi-user PostgreSQL rotation switches to."""
+    return f"{db_role}_clone"
 
 
 def password_variable(db_role: str) -> str:
-    return f"PASSWORD_{db_role}"
+    return f"LOGIN_PASSWORD_{db_role}"
+
+
+def user_variable(db_role: str) -> str:
+    return f"LOGIN_USER_{db_role}"
 
 
 def provision(conn: Any, tenants: Iterable[Tenant]) -> list[str]:
@@ -36,10 +57,21 @@ def provision(conn: Any, tenants: Iterable[Tenant]) -> list[str]:
     done = []
     for t in tenants:
         role, db = sql.Identifier(t.role), sql.Identifier(t.database)
+        login = t.login or t.role
+        if login not in (t.role, t.clone):
+            raise ValueError(f"the login secret of {t.role} names {login!r}")
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [t.role]).fetchone()
-        verb = sql.SQL("ALTER") if exists else sql.SQL("CREATE")
-        conn.execute(sql.SQL("{} ROLE {} LOGIN PASSWORD {}").format(verb, role, sql.Literal(t.password)))
-        done.append(f"{'updated' if exists else 'created'} role {t.role}")
+        if not exists:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(role))
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [t.clone]).fetchone():
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN IN ROLE {}").format(sql.Identifier(t.clone),
+                                                                           role))
+            done.append(f"created role {t.clone} (member of {t.role})")
+        clone = sql.Identifier(t.clone)
+        conn.execute(sql.SQL("ALTER ROLE {} SET role = {}").format(clone, sql.Literal(t.role)))
+        conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(login),
+                                                                 sql.Literal(t.password)))
+        done.append(f"{'updated' if exists else 'created'} role {t.role} (password of {login})")
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [t.database]).fetchone():
             # A non-superuser may only create a database owned by a role it is a member of.
             conn.execute(sql.SQL("GRANT {} TO CURRENT_USER").format(role))
@@ -58,7 +90,8 @@ def tenants_from_environment(environ: dict[str, str]) -> list[Tenant]:
         password = environ.get(password_variable(svc.db_role), "")
         if not password:
             raise SystemExit(f"{password_variable(svc.db_role)} is not set")
-        found.append(Tenant(svc.db_role, svc.database, password))
+        login = environ.get(user_variable(svc.db_role), "") or svc.db_role
+        found.append(Tenant(svc.db_role, svc.database, password, login))
     return found
 
 

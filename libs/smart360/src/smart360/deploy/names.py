@@ -36,9 +36,13 @@ PLACEHOLDERS = (ACCOUNT, CLUSTER, IMAGE)
 # Secrets every service gets (env var -> secret suffix), plus the one only `auth` holds:
 # auth signs tokens, everybody else verifies them against its JWKS.
 SERVICE_SECRETS = {
-    "DJANGO_SECRET_KEY": "django-secret-key",
-    "DATABASE_PASSWORD": "database-password",
+    "DJANGO_SECRET_KEY": "django-secret-key",  # secret names, not values  # nosec B105
+    "DATABASE_PASSWORD": "database-password",  # nosec B105
 }
+# What PgBouncer logs in to RDS with, per service: a JSON secret (engine, host, port, username,
+# password, dbname, masterarn) that Secrets Manager rotates (alternating users). The apps never
+# see it: they authenticate to PgBouncer with DATABASE_PASSWORD.
+DB_LOGIN_SECRET = "database-login"  # noqa: S105 (a secret name)  # nosec B105
 JWT_SERVICE = "auth"
 JWT_SECRET = ("JWT_PRIVATE_KEY", "jwt-private-key")
 # ElastiCache (TLS + AUTH) is one per cluster. Its AUTH token is a Secrets Manager secret; its
@@ -46,6 +50,25 @@ JWT_SECRET = ("JWT_PRIVATE_KEY", "jwt-private-key")
 # an SSM parameter the stack writes: the committed env files stay account-agnostic.
 REDIS_TOKEN_VARIABLE, REDIS_TOKEN_SECRET = "REDIS_PASSWORD", "redis/auth-token"
 REDIS_URL_VARIABLE, REDIS_URL_PARAMETER = "REDIS_URL", "redis/url"
+
+
+# S3 buckets a service's code uses: env var -> the bucket's purpose. The platform stack creates
+# each one (encrypted, public access blocked, TLS only, versioned, access-logged), lets only that
+# service's task role use it, and writes the bucket's generated name to the SSM parameter
+# `/<cluster>/<service>/bucket/<purpose>`, which the task definitions inject like REDIS_URL.
+SERVICE_BUCKETS: dict[str, dict[str, str]] = {
+    "cx": {"CX_DOCUMENTS_BUCKET": "documents"},  # application documents (django-storages S3)
+}
+
+
+def buckets_for(service: Service) -> dict[str, str]:
+    """Env var -> bucket purpose for one service (most have none)."""
+    return dict(SERVICE_BUCKETS.get(service.name, {}))
+
+
+def bucket_parameter(service: Service, purpose: str) -> str:
+    """What follows `/<cluster>/` in the bucket's SSM parameter, e.g. `cx/bucket/documents`."""
+    return f"{service.name}/bucket/{purpose}"
 
 
 @dataclass(frozen=True)
@@ -145,17 +168,19 @@ def task_role_arn(cluster: str, service: Service) -> str:
 
 def secret_variables(service: Service) -> set[str]:
     """Every variable a task of `service` gets through `secrets` (never plain environment)."""
-    return set(secrets_for(service)) | {REDIS_TOKEN_VARIABLE, REDIS_URL_VARIABLE}
+    return set(secrets_for(service)) | {REDIS_TOKEN_VARIABLE, REDIS_URL_VARIABLE} | set(buckets_for(service))
 
 
 def secret_references(region: str, cluster: str, service: Service) -> list[dict[str, str]]:
-    """The task definition's `secrets`: the service's own, Redis's token and URL."""
+    """The task definition's `secrets`: the service's own, Redis's token and URL, its buckets."""
     refs = [{"name": var, "valueFrom": secret_arn(region, cluster, service, what)}
             for var, what in secrets_for(service).items()]
     refs.append({"name": REDIS_TOKEN_VARIABLE,
                  "valueFrom": cluster_secret_arn(region, cluster, REDIS_TOKEN_SECRET)})
     refs.append({"name": REDIS_URL_VARIABLE,
                  "valueFrom": parameter_arn(region, cluster, REDIS_URL_PARAMETER)})
+    refs += [{"name": var, "valueFrom": parameter_arn(region, cluster, bucket_parameter(service, purpose))}
+             for var, purpose in buckets_for(service).items()]
     return sorted(refs, key=lambda r: r["name"])
 
 
@@ -164,7 +189,7 @@ def secret_references(region: str, cluster: str, service: Service) -> list[dict[
 BOOTSTRAP_FAMILY = "db-bootstrap"
 OUTPUT_BOOTSTRAP_SUBNETS = "DbBootstrapSubnets"
 OUTPUT_BOOTSTRAP_SECURITY_GROUP = "DbBootstrapSecurityGroup"
-RDS_MASTER_SECRET = "rds/master"  # noqa: S105 (a secret name, not a value)
+RDS_MASTER_SECRET = "rds/master"  # noqa: S105 (a secret name)  # nosec B105
 
 
 def bootstrap_log_group(cluster: str) -> str:

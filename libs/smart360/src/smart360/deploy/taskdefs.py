@@ -212,7 +212,7 @@ def bootstrap_task_definition(registry: Registry, image: str, account: str, clus
     """The one-off `db-bootstrap` task: roles and databases in RDS (smart360.deploy.dbbootstrap).
 
     awsvpc, so it runs with the platform stack's db-bootstrap security group (RDS admits it);
-    RDS's master credentials and every service's database password arrive as `secrets`.
+    RDS's master credentials and every service's RDS login (user, password) arrive as `secrets`.
     """
     from smart360.deploy import dbbootstrap
 
@@ -223,9 +223,11 @@ def bootstrap_task_definition(registry: Registry, image: str, account: str, clus
                for key in ("host", "port", "username", "password")]
     secrets[2]["name"] = "DB_USER"
     for svc in registry.services.values():
-        secrets.append({"name": dbbootstrap.password_variable(svc.db_role),
-                        "valueFrom": names.secret_arn(region, cluster, svc, "database-password")
-                        .replace(names.ACCOUNT, account)})
+        login = names.secret_arn(region, cluster, svc, names.DB_LOGIN_SECRET).replace(names.ACCOUNT, account)
+        secrets += [
+            {"name": dbbootstrap.user_variable(svc.db_role), "valueFrom": f"{login}:username::"},
+            {"name": dbbootstrap.password_variable(svc.db_role), "valueFrom": f"{login}:password::"},
+        ]
     return {
         "family": f"{cluster}-{names.BOOTSTRAP_FAMILY}",
         "executionRoleArn": names.execution_role_arn(cluster).replace(names.ACCOUNT, account),

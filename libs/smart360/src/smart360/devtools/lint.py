@@ -1,4 +1,5 @@
-"""`smart360 lint`: ruff, mypy, import-linter contracts from the registry, makemigrations --check."""
+"""`smart360 lint`: ruff, mypy, import-linter contracts from the registry, makemigrations --check,
+bandit against its reviewed baseline (bandit-baseline.json)."""
 
 from __future__ import annotations
 
@@ -91,6 +92,18 @@ def _run(name: str, cmd: list[str], cwd: Path, env: dict[str, str] | None = None
     return name, result.returncode, (result.stdout + result.stderr).strip()
 
 
+BANDIT_BASELINE = "bandit-baseline.json"
+
+
+def bandit_command(registry: Registry) -> list[str]:
+    """bandit on what ships (the library, each service's package, the CDK app), not on tests or
+    bench/; only findings missing from the reviewed baseline fail."""
+    targets = ["libs/smart360/src", "infra/smart360_infra",
+               *(f"services/{s.name}/{s.package}" for s in registry.services.values())]
+    return [str(BIN / "bandit"), "--quiet", "--configfile", "pyproject.toml", "--recursive", *targets,
+            "--exclude", "*/migrations/*,*/tests/*", "--baseline", BANDIT_BASELINE]
+
+
 def checks(registry: Registry) -> list[tuple[str, list[str], Path, dict[str, str] | None]]:
     root = registry.root
     scratch = Path(tempfile.mkdtemp())
@@ -102,6 +115,7 @@ def checks(registry: Registry) -> list[tuple[str, list[str], Path, dict[str, str
          {**os.environ, **PLACEHOLDER_ENV, "PYTHONPATH": str(root / "libs/smart360/tests")}),
         ("import-linter", [str(BIN / "lint-imports"), "--config", str(contracts), "--no-cache"],
          root, None),
+        ("bandit", bandit_command(registry), root, None),
     ]
     for svc in registry.services.values():
         config = scratch / f"mypy-{svc.name}.ini"
