@@ -16,6 +16,7 @@ PASS/EXEMPTION reading (publish_many, COPY), committed. Prints one JSON object.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -111,11 +113,17 @@ def csv_file(bases: list[tuple[str, float]]) -> tuple[bytes, dict[str, int]]:
     return ("\n".join(lines) + "\n").encode(), planned
 
 
+@contextlib.contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--meters", type=int, default=50_000)
     parser.add_argument("--history", type=int, default=6)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--statements", action="store_true", help="time each SQL statement")
     args = parser.parse_args()
     _environment()
     from django.db import connection
@@ -132,9 +140,19 @@ def main() -> None:
         cursor.execute("ANALYZE")
     profiler = cProfile.Profile() if args.profile else None
     started = time.perf_counter()
+    timings: list[tuple[float, str]] = []
+
+    def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        begun = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timings.append((time.perf_counter() - begun, " ".join(sql.split())[:110]))
+
     if profiler:
         profiler.enable()
-    result = services.readings_upload(tenant_id=tenant, content=content)
+    with connection.execute_wrapper(timed) if args.statements else _nothing():
+        result = services.readings_upload(tenant_id=tenant, content=content)
     if profiler:
         profiler.disable()
     seconds = time.perf_counter() - started
@@ -148,6 +166,8 @@ def main() -> None:
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     print(json.dumps(report, indent=2))
+    for spent, sql in sorted(timings, reverse=True)[:12]:
+        print(f"{spent:8.3f}s  {sql}")
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)

@@ -85,6 +85,9 @@ def ingest(*, tenant_id: uuid.UUID, rows: Iterable[Row], source: str, zone: str)
     are calendar dates there). Must run inside a transaction (the caller's)."""
     assert transaction.get_connection().in_atomic_block, "ingest runs in the caller's transaction"
     with connection.cursor() as cursor:
+        # The planner's estimates for these set-based statements cross JIT's thresholds, and
+        # compiling cost 1.6 s per statement on 50,000 rows (measured) for no gain at run time.
+        _sql(cursor, "SET LOCAL jit = off")
         _sql(cursor, "DROP TABLE IF EXISTS mx_stage")
         _sql(cursor, """
             CREATE TEMP TABLE mx_stage (
@@ -169,29 +172,35 @@ def _round(cursor: Any, *, tenant_id: uuid.UUID, k: int, source: str) -> None:
         _sql(cursor, f"""
             UPDATE mx_stage s SET previous_value = m.last_value, previous_read_at = m.last_read_at
             FROM {_M} m WHERE s.rn = %s AND m.id = s.meter_id""", [k])  # noqa: S608
+    # Measure and classify in one pass; the history mean is looked up only for the rows it can
+    # change (a positive consumption), through the meter's newest-first index.
     _sql(cursor, f"""
-        UPDATE mx_stage s SET average = (
-            SELECT avg(h.consumption) FROM (
-                SELECT r.consumption FROM {_R} r
-                WHERE r.meter_id = s.meter_id AND r.status IN {_VALID} AND r.source <> 'INSTALLATION'
-                ORDER BY r.read_at DESC LIMIT %(history)s) h
-            HAVING count(*) >= %(history_min)s)
-        WHERE s.rn = %(k)s""", {"history": HISTORY, "history_min": HISTORY_MIN, "k": k})  # noqa: S608
-    _sql(cursor, """
-        UPDATE mx_stage s SET consumption = x.c,
+        UPDATE mx_stage s SET consumption = x.c, average = x.average,
             status = CASE WHEN x.c < 0 THEN 'REVISIT' WHEN x.c = 0 THEN 'EXEMPTION'
-                          WHEN s.average > 0 AND x.c > %(factor)s * s.average THEN 'REVISIT'
+                          WHEN x.average > 0 AND x.c > %(factor)s * x.average THEN 'REVISIT'
                           ELSE 'PASS' END,
             rule = CASE WHEN x.c < 0 THEN 'negative' WHEN x.c = 0 THEN 'zero'
-                        WHEN s.average > 0 AND x.c > %(factor)s * s.average THEN 'spike'
+                        WHEN x.average > 0 AND x.c > %(factor)s * x.average THEN 'spike'
                         WHEN x.rolled THEN 'rollover' ELSE '' END
-        FROM (SELECT line, rolled, CASE WHEN rolled THEN dial - previous_value + value
-                                        ELSE value - previous_value END AS c
-              FROM (SELECT line, value, previous_value, power(10::numeric, digits) AS dial,
-                           value < previous_value AND previous_value >= 0.9 * power(10::numeric, digits)
-                           AND value < 0.1 * power(10::numeric, digits) AS rolled
-                    FROM mx_stage WHERE rn = %(k)s) y) x
-        WHERE s.line = x.line""", {"factor": SPIKE_FACTOR, "k": k})
+        FROM (SELECT line, rolled, c, CASE WHEN c > 0 THEN (
+                  SELECT avg(h.consumption) FROM (
+                      SELECT r.consumption FROM {_R} r
+                      WHERE r.meter_id = z.meter_id AND r.status IN {_VALID}
+                        AND r.source <> 'INSTALLATION'
+                      ORDER BY r.read_at DESC LIMIT %(history)s) h
+                  HAVING count(*) >= %(history_min)s) END AS average
+              FROM (SELECT line, meter_id, rolled,
+                           CASE WHEN rolled THEN dial - previous_value + value
+                                ELSE value - previous_value END AS c
+                    FROM (SELECT line, meter_id, value, previous_value,
+                                 power(10::numeric, digits) AS dial,
+                                 value < previous_value
+                                 AND previous_value >= 0.9 * power(10::numeric, digits)
+                                 AND value < 0.1 * power(10::numeric, digits) AS rolled
+                          FROM mx_stage WHERE rn = %(k)s) y) z
+              OFFSET 0) x  -- a fence: x.average is used thrice, look the history up once
+        WHERE s.line = x.line""",  # noqa: S608
+         {"factor": SPIKE_FACTOR, "k": k, "history": HISTORY, "history_min": HISTORY_MIN})
     _sql(cursor, f"""
         INSERT INTO {_R} (id, tenant_id, created_at, updated_at, meter_id, account_number, cycle_id,
                           read_at, value, previous_value, previous_read_at, consumption, status,
