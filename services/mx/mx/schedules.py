@@ -6,6 +6,9 @@ from __future__ import annotations
 from mx.readings import tasks
 
 JOBS = [
-    # Due dates are whole days; hourly so a missed tick is made good within the hour.
+    # Hourly, each in the tenant's own calendar: a missed tick is made good within the hour, and
+    # a schedule that fell behind catches up one period per tick.
+    tasks.open_read_cycles,
     tasks.mark_overdue_read_cycles,
+    tasks.mark_missing_readings,
 ]

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
-from tests.factories import ReadCycleFactory
+from factories import ReadCycleFactory
 
 from mx.readings.models import ReadCycle
 from mx.readings.services import read_cycles_mark_overdue
