@@ -102,7 +102,7 @@ class Reading(TenantOwned):
     published: it bills nothing)."""
 
     class Status(models.TextChoices):
-        PASS = "PASS"  # noqa: S105 - a status, not a password
+        PASS = "PASS"  # noqa: S105  # nosec B105 - a status, not a password
         REVISIT = "REVISIT"
         EXEMPTION = "EXEMPTION"
         MISSING = "MISSING"

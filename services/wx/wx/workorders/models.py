@@ -109,7 +109,7 @@ class WorkOrder(TenantOwned):
     Status = WorkOrderStatus
 
     class Outcome(models.TextChoices):
-        PASS = "pass"  # noqa: S105 (an outcome, not a password)
+        PASS = "pass"  # noqa: S105  # nosec B105 - an outcome, not a password
         FAIL = "fail"
 
     # Finished one way or another; everything else (HOLD included: the customer is still
