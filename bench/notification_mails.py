@@ -6,8 +6,8 @@
 
 What runs is the service's own code: the default `bx.bill.issued` e-mail template rendered by
 notification.messaging.templating with each bill's payload and contact, then
-notification.messaging.providers.EmailProvider sending it — one SMTP connection per chunk of
-`--chunk` messages (the send task's batch), `--workers` processes in parallel. Reported: render
+notification.messaging.providers.EmailProvider sending it — each batch of `--chunk` messages
+(the send task's) on `--connections` SMTP connections in threads, `--workers` processes. Reported: render
 rate alone, MIME build rate alone, end-to-end msgs/s, and the CPU the SMTP server used (to name
 the bottleneck). Timings are recorded, never asserted; results go to bench/results/.
 """
@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -67,9 +67,10 @@ def bill_template() -> dict[str, str]:
                 and t["channel"] == "email")
 
 
-def work(args: tuple[int, int, str, int, int]) -> dict[str, float]:
-    """One worker: render and send bills [start, stop), `chunk` per SMTP connection."""
-    start, stop, host, port, chunk = args
+def work(args: tuple[int, int, str, int, int, int]) -> dict[str, float]:
+    """One worker: render and send bills [start, stop), `chunk` per send batch, each batch on
+    `connections` SMTP connections in threads (what deliveries_send does)."""
+    start, stop, host, port, chunk, connections = args
     setup_django(host, port)
     import uuid
 
@@ -81,6 +82,7 @@ def work(args: tuple[int, int, str, int, int]) -> dict[str, float]:
     provider = EmailProvider()
     rendered = sent = 0
     render_s = send_s = 0.0
+    cpu0 = time.process_time()
     payloads = bills(start, stop)
     for first in range(0, len(payloads), chunk):
         t0 = time.perf_counter()
@@ -89,15 +91,26 @@ def work(args: tuple[int, int, str, int, int]) -> dict[str, float]:
                         templating.render(template["body"], p))
                for p in payloads[first:first + chunk]]
         t1 = time.perf_counter()
-        with provider.session():
-            for message in out:
-                provider.send(message)
+        if connections <= 1:
+            with provider.session():
+                for message in out:
+                    provider.send(message)
+        else:
+            def part(messages: list[Any]) -> None:
+                own = EmailProvider()
+                with own.session():
+                    for message in messages:
+                        own.send(message)
+
+            with ThreadPoolExecutor(connections) as pool:
+                list(pool.map(part, [out[i::connections] for i in range(connections)]))
         t2 = time.perf_counter()
         rendered += len(out)
         sent += len(out)
         render_s += t1 - t0
         send_s += t2 - t1
-    return {"rendered": rendered, "sent": sent, "render_s": render_s, "send_s": send_s}
+    return {"rendered": rendered, "sent": sent, "render_s": render_s, "send_s": send_s,
+            "cpu_s": time.process_time() - cpu0}
 
 
 def render_only(count: int) -> float:
@@ -138,6 +151,8 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=50_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chunk", type=int, default=200)
+    parser.add_argument("--connections", type=int, default=4,
+                        help="SMTP connections per send batch (NOTIFICATION_SMTP_CONNECTIONS)")
     parser.add_argument("--smtp", default="", help="HOST:PORT of a running SMTP server")
     args = parser.parse_args()
 
@@ -159,7 +174,7 @@ def main() -> None:
 
     cpu_before = cpu_seconds(server.pid) if server else 0.0
     per = -(-args.count // args.workers)
-    shares = [(i * per, min(args.count, (i + 1) * per), host, port, args.chunk)
+    shares = [(i * per, min(args.count, (i + 1) * per), host, port, args.chunk, args.connections)
               for i in range(args.workers)]
     t0 = time.perf_counter()
     with ProcessPoolExecutor(args.workers) as pool:
@@ -174,13 +189,17 @@ def main() -> None:
     sent = sum(p["sent"] for p in parts)
     result = {
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "count": args.count, "workers": args.workers, "chunk_per_connection": args.chunk,
+        "count": args.count, "workers": args.workers, "chunk_per_batch": args.chunk,
+        "connections_per_batch": args.connections,
         "wall_s": round(wall, 2), "msgs_per_s": round(sent / wall, 1),
         "render_only_per_s": round(render_rate, 1), "mime_build_only_per_s": round(mime_rate, 1),
         "worker_render_s": round(sum(p["render_s"] for p in parts), 2),
         "worker_send_s": round(sum(p["send_s"] for p in parts), 2),
         "smtp_server_cpu_s": round(server_cpu, 2) if server_cpu is not None else None,
         "smtp_server_cpu_share": round(server_cpu / wall, 2) if server_cpu is not None else None,
+        "worker_cpu_s": round(sum(p["cpu_s"] for p in parts), 2),
+        "cpu_ms_per_msg_worker": round(1000 * sum(p["cpu_s"] for p in parts) / sent, 3),
+        "cpu_ms_per_msg_smtp_server": round(1000 * server_cpu / sent, 3) if server_cpu else None,
         "delivered_to_maildir": delivered, "load_avg_1m": os.getloadavg()[0],
     }
     out = ROOT / "bench" / "results" / "notification_mails.json"

@@ -26,6 +26,8 @@ NOTIFICATION_RATE_LIMITS = {
     "sms-sink": env.integer("NOTIFICATION_SMS_RATE", 0),
     "whatsapp-sink": env.integer("NOTIFICATION_WHATSAPP_RATE", 0),
 }
+# SMTP connections one send batch uses in parallel (threads): a send waits on round trips.
+NOTIFICATION_SMTP_CONNECTIONS = env.integer("NOTIFICATION_SMTP_CONNECTIONS", 4)
 # Where the SMS / WhatsApp sinks write (next to the dev SMTP server's maildir; `smart360 sms`).
 _mail_dir = env.optional("SMART360_MAIL_DIR", "")
 NOTIFICATION_SINK_DIR = env.optional(

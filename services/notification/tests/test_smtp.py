@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 import pytest
+from tests.conftest import consumer, send
 
 from notification.messaging.models import Delivery
 from smart360.mail import inbox
-from tests.conftest import consumer, send
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def smtp_server(settings, tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     maildir = tmp_path / "mail"
-    server = subprocess.Popen([sys.executable, "-m", "smart360.mail.server", "--host",  # noqa: S603
+    server = subprocess.Popen([sys.executable, "-m", "smart360.mail.server", "--host",
                                "127.0.0.1", "--port", str(port), "--maildir", str(maildir)],
                               stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None

@@ -79,6 +79,11 @@ class Provider:
     backoff_cap: ClassVar[timedelta] = timedelta(hours=1)
 
     @property
+    def connections(self) -> int:
+        """Parallel sessions one send batch may use (1 = one after the other)."""
+        return 1
+
+    @property
     def rate_per_second(self) -> int:
         """Messages per second this provider accepts (0 = no limit); settings may override."""
         limits: dict[str, int] = getattr(settings, "NOTIFICATION_RATE_LIMITS", {})
@@ -119,6 +124,10 @@ class EmailProvider(Provider):
     def __init__(self) -> None:
         self._connection: Any = None
 
+    @property
+    def connections(self) -> int:
+        return int(getattr(settings, "NOTIFICATION_SMTP_CONNECTIONS", 1))
+
     @contextmanager
     def session(self) -> Iterator[Provider]:
         self._connection = get_connection(fail_silently=False)
@@ -158,7 +167,7 @@ class EmailProvider(Provider):
             except smtplib.SMTPRecipientsRefused as exc:
                 raise ProviderError(f"recipient refused: {exc.recipients!r}",
                                     kind=PERMANENT) from exc
-            except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+            except (TimeoutError, smtplib.SMTPException, OSError) as exc:
                 self._reconnect()
                 raise ProviderError(f"{type(exc).__name__}: {exc}", kind=TRANSIENT) from exc
             return message_id
