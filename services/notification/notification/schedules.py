@@ -6,6 +6,6 @@ from __future__ import annotations
 from notification.messaging import tasks
 
 JOBS = [
-    # Every minute: backoff is per delivery (next_attempt_at).
-    tasks.retry_failed_deliveries,
+    tasks.sweep_deliveries,  # every minute: backoff is per delivery (next_attempt_at)
+    tasks.send_scheduled_messages,
 ]

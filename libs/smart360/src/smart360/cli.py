@@ -88,8 +88,10 @@ from smart360.stack.operations import COMMANDS as _ops_commands  # noqa: E402
 for _command in _ops_commands:
     main.add_command(_command)
 from smart360.mail.cli import mail as _mail  # noqa: E402
+from smart360.mail.cli import sms as _sms  # noqa: E402
 
 main.add_command(_mail)
+main.add_command(_sms)
 from smart360.devtools.commands import COMMANDS as _dev_commands  # noqa: E402
 
 for _command in _dev_commands:
