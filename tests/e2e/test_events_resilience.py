@@ -44,7 +44,7 @@ def test_event_published_while_redis_is_down_is_delivered_after_it_returns(stack
     finally:
         stack.start_redis()
     # The on-commit nudge was lost with Redis; the relay's beat sweep (every minute) sends it.
-    mail = inbox.wait_for(to=address, subject_contains="Welcome", maildir=stack.mail_dir,
+    mail = inbox.wait_for(to=address, subject_contains="consumer number", maildir=stack.mail_dir,
                           timeout=180)
     assert "During Outage" in mail.subject
 
@@ -73,7 +73,7 @@ def test_an_event_relayed_twice_is_handled_once(stack, http):
     admin = admin_with_tenant(stack, http)
     address = f"twice-{uuid.uuid4().hex[:8]}@e2e.test"
     consumer = create_consumer(http, admin, address)
-    inbox.wait_for(to=address, subject_contains="Welcome", maildir=stack.mail_dir, timeout=90)
+    inbox.wait_for(to=address, subject_contains="consumer number", maildir=stack.mail_dir, timeout=90)
     [delivery] = [d for d in _deliveries(http, admin) if d["recipient"] == address]
 
     envelope = {"id": delivery["event_id"], "type": "cx.consumer.created", "version": 1,

@@ -1,4 +1,4 @@
-"""The first cross-service flow: sign-up -> organization (tenant) -> consumer -> welcome mail."""
+"""The first cross-service flow: sign-up -> organization (tenant) -> consumer -> a mail with its number."""
 
 from __future__ import annotations
 
@@ -21,12 +21,12 @@ def http(stack):
         yield client
 
 
-def test_signup_to_welcome_mail_through_the_gateway(stack, http):
+def test_signup_to_consumer_mail_through_the_gateway(stack, http):
     admin = admin_with_tenant(stack, http)
     address = f"consumer-{uuid.uuid4().hex[:8]}@e2e.test"
     consumer = create_consumer(http, admin, address, name="Rita Lopes")
 
-    mail = inbox.wait_for(to=address, subject_contains="Welcome", maildir=stack.mail_dir,
+    mail = inbox.wait_for(to=address, subject_contains="consumer number", maildir=stack.mail_dir,
                           timeout=90)
     assert "Rita Lopes" in mail.subject
     assert consumer["number"] in mail.body

@@ -61,7 +61,7 @@ def test_a_tenant_override_is_used_and_can_be_changed(admin, mailoutbox):
     send(consumer(1, name="Rita"))
     send(consumer(2, name="Other"), tenant=OTHER)  # the platform default there
     assert sorted(m.subject for m in mailoutbox) == ["Hi Rita from",
-                                                     "Welcome to your utility, Other"]
+                                                     "Your consumer number, Other"]
     bad = admin.patch(f"{URL}{template_id}/", {"body": "{{ nope }}"}, format="json")
     assert bad.status_code == 400
     good = admin.patch(f"{URL}{template_id}/", {"body": "Yours: {{ number }}"}, format="json")

@@ -39,7 +39,7 @@ def test_consumer_created_sends_one_welcome_mail_even_if_redelivered(mailoutbox)
     deliver.apply(args=[[envelope]])
     deliver.apply(args=[[envelope]])  # the relay sent it twice
     [mail] = mailoutbox
-    assert mail.subject == "Welcome to your utility, Rita"
+    assert mail.subject == "Your consumer number, Rita"
     assert "CUST-7" in mail.body
     assert mail.to == ["rita7@example.com"]
     delivery = Delivery.objects.get()
@@ -54,7 +54,7 @@ def test_consumer_created_sends_one_welcome_mail_even_if_redelivered(mailoutbox)
 def test_locale_picks_the_template_and_falls_back_to_english(mailoutbox):
     send(consumer(1, locale="es", name="Rita"), consumer(2, locale="fr", name="Rita"))
     assert sorted(m.subject for m in mailoutbox) == ["Bienvenido, Rita",
-                                                     "Welcome to your utility, Rita"]
+                                                     "Your consumer number, Rita"]
 
 
 def test_no_address_or_unsubscribed_type_means_no_delivery(mailoutbox):

@@ -6,19 +6,19 @@ from __future__ import annotations
 SIGN = "\n-- {{ tenant_name|default:'Smart360' }}\n"
 
 TEMPLATES: list[dict[str, str]] = [
-    # cx.consumer.created: welcome
+    # cx.consumer.created: the consumer number (the welcome waits for the connection)
     {"event_type": "cx.consumer.created", "channel": "email", "locale": "en",
-     "subject": "Welcome to your utility, {{ name }}",
-     "body": "Hello {{ name }},\n\nWelcome! Your consumer number is {{ number }}.\n"
+     "subject": "Your consumer number, {{ name }}",
+     "body": "Hello {{ name }},\n\nYour consumer number is {{ number }}.\n"
              "Keep it at hand when you contact us.\n" + SIGN},
     {"event_type": "cx.consumer.created", "channel": "email", "locale": "es",
-     "subject": "Bienvenido, {{ name }}",
+     "subject": "Su número de cliente, {{ name }}",
      "body": "Hola {{ name }},\n\nSu número de cliente es {{ number }}.\n" + SIGN},
     {"event_type": "cx.consumer.created", "channel": "sms", "locale": "en", "subject": "",
-     "body": "Welcome {{ name }}! Your consumer number is {{ number }}."},
-    # cx.connection.activated: welcome to the account
+     "body": "{{ name }}, your consumer number is {{ number }}."},
+    # cx.connection.activated: the welcome, once there is a connected account
     {"event_type": "cx.connection.activated", "channel": "email", "locale": "en",
-     "subject": "Your connection {{ account_number }} is active",
+     "subject": "Welcome, {{ name }}: your connection {{ account_number }} is active",
      "body": "Hello {{ name }},\n\nYour connection is now active: account {{ account_number }}"
              " at {{ premise }}, meter {{ meter_serial }}.\n" + SIGN},
     {"event_type": "cx.connection.activated", "channel": "sms", "locale": "en", "subject": "",
