@@ -349,3 +349,12 @@ def test_the_gateway_root_goes_to_the_console_and_supervisord_runs_it(stack):
 
 def test_the_session_cookie_is_httponly_strict_and_scoped():
     assert cookie_header("abc") == f"{COOKIE}=abc; Path=/ops/; HttpOnly; SameSite=Strict"
+
+
+def test_a_server_is_up_only_when_all_its_backends_or_targets_are():
+    assert render.server_ok("up")
+    assert render.server_ok("18/18 web instances UP")
+    assert render.server_ok("39/39 targets up")
+    assert not render.server_ok("17/18 web instances UP")
+    assert not render.server_ok("DOWN (ConnectError)")
+    assert not render.server_ok("0/0 targets up")

@@ -192,7 +192,7 @@ class Console:
         if service not in self.stack.registry.services:
             return html(render.layout("Not found", "", "<p>No such service.</p>"), "404 Not Found")
         result = snapshot.ops_post(self.gateway, session.token, service, f"jobs/{name}/run/",
-                                   {"wait_seconds": 60})
+                                   {"wait_seconds": 45})
         if result.ok:
             data = result.data
             session.flash.append(("ok" if data.get("status") == "ok" else "bad",

@@ -7,6 +7,7 @@ from /ops/static/, so the Content-Security-Policy allows no inline script) refre
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable, Sequence
 from html import escape
@@ -135,12 +136,17 @@ def memory_table(usage: dict[str, float], programs: dict[str, float], budget: in
             f"{e(parts)}{e(own)}</p>")
 
 
+def server_ok(state: str) -> bool:
+    """"up", or "n/n …" (every backend or target); anything else ("DOWN …", "3/18 …") is not."""
+    counted = re.match(r"(\d+)/(\d+) ", state)
+    return state == "up" if counted is None else counted.group(1) == counted.group(2) != "0"
+
+
 def overview(*, processes: Sequence[ProcessStatus], queues: Sequence[QueueRow], beats: Sequence[BeatRow],
              revisions: Sequence[Revision], usage: dict[str, float], programs: dict[str, float],
              budget: int, services: Sequence[str], servers: Sequence[dict[str, str]], now: float) -> str:
     server_rows = table(["Server", "Address", "State"], (
-        [e(s["server"]), e(s["address"]),
-         badge(s["state"].startswith("up") or "UP" in s["state"], s["state"])]
+        [e(s["server"]), e(s["address"]), badge(server_ok(s["state"]), s["state"])]
         for s in servers), cls="servers")
     return f"""<section><h2>Processes</h2>{processes_table(processes)}</section>
 <section class="grid"><div><h2>Queues</h2>{queues_table(queues)}</div>
