@@ -24,7 +24,8 @@ class Server(ThreadingMixIn, WSGIServer):
 
 class Handler(WSGIRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
-        if "/ops/static/" not in str(args[0] if args else ""):
+        line = str(args[0] if args else "")
+        if "/ops/static/" not in line and "/ops/healthz" not in line:  # HAProxy checks every second
             sys.stderr.write(f"console {self.address_string()} {format % args}\n")
 
 
