@@ -105,7 +105,10 @@ class FakeRedis:
         return FakePipeline(self.data)
 
     def scan_iter(self, pattern: str, count: int = 0) -> list[str]:
-        return []
+        return ["smart360:heartbeat:cx:beat:host:7"] if ":beat:" in pattern else []
+
+    def mget(self, keys: list[str]) -> list[str]:
+        return [f"{time.time() - 3:.3f}" for _ in keys]
 
 
 @pytest.fixture

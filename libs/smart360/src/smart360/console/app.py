@@ -51,7 +51,8 @@ class Console:
                  redis_client: redis.Redis | None = None, sample_every: float = 5.0) -> None:
         self.stack = stack
         self.gateway = gateway or httpx.Client(base_url=stack.gateway_url, timeout=10.0)
-        self.redis = redis_client or redis.Redis.from_url(stack.redis_url, socket_timeout=2)
+        self.redis = redis_client or redis.Redis.from_url(stack.redis_url, socket_timeout=2,
+                                                             decode_responses=True)
         self.auth = Auth(self.gateway)
         self.tracker = snapshot.OldestTracker()
         self.history = snapshot.History()
