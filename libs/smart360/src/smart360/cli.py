@@ -87,6 +87,10 @@ from smart360.stack.operations import COMMANDS as _ops_commands  # noqa: E402
 
 for _command in _ops_commands:
     main.add_command(_command)
+from smart360.console.commands import COMMANDS as _console_commands  # noqa: E402
+
+for _command in _console_commands:
+    main.add_command(_command)
 from smart360.mail.cli import mail as _mail  # noqa: E402
 from smart360.mail.cli import sms as _sms  # noqa: E402
 

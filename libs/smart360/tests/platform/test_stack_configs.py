@@ -51,7 +51,7 @@ def test_supervisord_runs_every_role_of_every_service_on_its_own_queue(stack):
     programs = _programs(stack)
     assert set(programs) == set(configs.program_names(stack))
     local = stack.registry.local
-    assert len(programs) == len(stack.registry.services) * (local.web_instances + 2) + 2  # smtp, flower
+    assert len(programs) == len(stack.registry.services) * (local.web_instances + 2) + 3  # helpers
     for svc in stack.registry.services.values():
         worker = programs[f"{svc.name}-worker"]["command"]
         assert "-m smart360.stack.celery_run worker smart360.celery.app " in worker

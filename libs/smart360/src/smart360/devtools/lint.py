@@ -27,7 +27,7 @@ PLACEHOLDER_ENV = {
 # by : they may import each other.
 LIBRARY_LAYERS = [
     "cli",
-    "stack : deploy : devtools : scaffold : mail : demo : flow",
+    "stack : deploy : devtools : scaffold : mail : demo : flow : console",
     "testing",
     "api",
     "domain",

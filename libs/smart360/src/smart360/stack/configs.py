@@ -25,8 +25,9 @@ def program_role(program: str) -> tuple[str, str]:
 
 
 def helper_names(stack: Stack) -> list[str]:
-    """Programs beside the services: dev mail, Flower, and Prometheus when asked for."""
-    return ["smtp", "flower", *(["prometheus"] if stack.with_metrics else [])]
+    """Programs beside the services: dev mail, Flower, the operations console, and Prometheus
+    when asked for."""
+    return ["smtp", "flower", "console", *(["prometheus"] if stack.with_metrics else [])]
 
 
 def program_names(stack: Stack) -> list[str]:
@@ -38,6 +39,12 @@ def program_names(stack: Stack) -> list[str]:
 
 FLOWER_USER = "ops"
 FLOWER_PREFIX = "/flower/"
+CONSOLE_PREFIX = "/ops/"
+CONSOLE_PORT = 15556  # + the offset; beside Flower's (smart360.console, see docs/observability.md)
+
+
+def console_port(stack: Stack) -> int:
+    return CONSOLE_PORT + stack.registry.local.port_offset
 # Metrics are scraped from each instance directly; the gateway never serves them (one random
 # instance's numbers would mislead, and they are not for the public).
 METRICS_PATH = r"^/[a-z0-9]+/metrics/?$"
@@ -79,6 +86,7 @@ def pgbouncer_userlist(stack: Stack) -> str:
 def haproxy_cfg(stack: Stack) -> str:
     services = list(stack.registry.services.values())
     acls = f"    use_backend flower if {{ path_beg {FLOWER_PREFIX} }}\n"
+    acls += f"    use_backend console if {{ path_beg {CONSOLE_PREFIX} }}\n"
     acls += "".join(
         f"    use_backend {s.name} if {{ path_beg {s.prefix} }}\n" for s in services
     )
@@ -128,6 +136,8 @@ frontend gateway
         if {{ path /healthz }}
     http-request return status 404 content-type application/problem+json string '{NO_ROUTE}' \
         if {{ path_reg {METRICS_PATH} }}
+    # The gateway's root is the operations console.
+    http-request redirect location {CONSOLE_PREFIX} code 302 if {{ path / }}
 {acls}    default_backend no_route
 
 frontend stats
@@ -145,6 +155,12 @@ backend flower
     http-check send meth GET uri {FLOWER_PREFIX}healthcheck ver HTTP/1.1 hdr Host localhost
     http-check expect status 200
     server flower 127.0.0.1:{stack.port("flower")}
+
+backend console
+    option httpchk
+    http-check send meth GET uri {CONSOLE_PREFIX}healthz ver HTTP/1.1 hdr Host localhost
+    http-check expect status 200
+    server console 127.0.0.1:{console_port(stack)}
 {backends}"""
 
 
@@ -158,6 +174,13 @@ def program_env(stack: Stack, svc: Service, role: Role, program: str) -> dict[st
     if role in ("worker", "beat"):
         env["SMART360_METRICS_PORT"] = str(stack.registry.local.metrics_port(svc, role))
     return env
+
+
+def console_env(stack: Stack) -> dict[str, str]:
+    """What Stack.from_env() needs to find the same stack (registry, state folder, ports)."""
+    return {"SMART360_REGISTRY": str(stack.registry.path), "SMART360_STATE_DIR": str(stack.state_dir),
+            "SMART360_PORT_OFFSET": str(stack.registry.local.port_offset),
+            "SMART360_PROFILE": stack.registry.local.profile, "PYTHONUNBUFFERED": "1"}
 
 
 def _env_line(env: dict[str, str]) -> str:
@@ -224,6 +247,12 @@ serverurl=unix://{stack.run / "supervisor.sock"}
         stack.registry.root,
         {"FLOWER_BASIC_AUTH": f"{FLOWER_USER}:{stack.secrets['flower']}", "PYTHONUNBUFFERED": "1"},
         stack, 10,
+    ))
+    sections.append(_program(
+        "console",
+        # the operations console (a small WSGI app, no Django): reads the stack like `status`
+        f"{bindir / 'python'} -m smart360.console --port {console_port(stack)}",
+        stack.registry.root, console_env(stack), stack, 10,
     ))
     if stack.with_metrics:
         sections.append(_program(

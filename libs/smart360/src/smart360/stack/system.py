@@ -19,6 +19,13 @@ APT_PACKAGES = {  # binary -> Debian package
     "pgbouncer": "pgbouncer",
     "haproxy": "haproxy",
 }
+# The console's browser test (tests/e2e/test_console.py) drives Debian's Chromium through its
+# chromedriver: installed by that test with ensure_packages(extra=BROWSER_PACKAGES), never
+# downloaded at run time, and not by every `up` (a laptop without it still starts the stack).
+BROWSER_PACKAGES = {
+    "chromium": "chromium",
+    "chromedriver": "chromium-driver",
+}
 
 
 class StackError(RuntimeError):
