@@ -47,6 +47,8 @@ def _uv(stack: Stack) -> str:
 
 def _sync(stack: Stack, folder: Path, *selection: str) -> None:
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(folder), "UV_PYTHON_DOWNLOADS": "never"}
+    # uv gives bytecode compilation 60 s by default: not enough on two busy cores.
+    env.setdefault("UV_COMPILE_BYTECODE_TIMEOUT", "900")
     env.pop("VIRTUAL_ENV", None)
     run([_uv(stack), "sync", "--frozen", "--compile-bytecode", "--quiet", *selection,
          "--directory", str(stack.registry.root)], env=env, timeout=900)
