@@ -164,8 +164,10 @@ def test_an_unpaid_bill_goes_from_reminders_to_a_disconnection_work_order(stack,
                         (28, "DISCONNECTION_REQUESTED")):
         run_job(stack, "rx", "run_dunning", (due + timedelta(days=days)).isoformat())
         assert flow.get(dunning)["stage"] == stage, days
-    account = flow.get(f"/rx/api/v1/accounts/{connected.account}/")
+    account = flow.get(f"/rx/api/v1/accounts/{connected.account}/",
+                       as_of=(due + timedelta(days=28)).isoformat())
     assert Decimal(account["overdue"]) == Decimal("115.00")
+    assert account["risk"] == "LOW"  # 28 days: overdue, but under 31
 
     orders = eventually(lambda: [o for o in results(flow.get(
         "/wx/api/v1/work-orders/", kind="DISCONNECTION"))], "the disconnection work order")
