@@ -318,7 +318,7 @@ def deliveries_send(ids: Sequence[int], *, now: datetime | None = None,
         allowed = providers.rate_take(provider, len(rows))
         for d in rows[allowed:]:  # over the provider's rate: back in the queue, no attempt used
             d.status, d.attempts = S.QUEUED, d.attempts - 1
-            d.next_attempt_at = now + timedelta(seconds=1 + random.random())  # noqa: S311
+            d.next_attempt_at = now + timedelta(seconds=1 + random.random())  # noqa: S311  # nosec B311 - jitter, not a secret
             counts["throttled"] += 1
             done.append(d)
         _send_all(channel, provider, rows[:allowed], now=now, rng=rng)
