@@ -41,7 +41,7 @@ def test_welcome_mails_reach_the_smtp_server_in_ascii_and_not(smtp_server):
     mails = {m.to[0]: m for m in _wait(smtp_server, 3)}
     assert mails["rita1@example.com"].subject == "Your consumer number, Rita"
     assert "CUST-1" in mails["rita1@example.com"].body
-    assert mails["rita2@example.com"].subject == "Bienvenido, José"
+    assert mails["rita2@example.com"].subject == "Su número de cliente, José"
     assert "número de cliente es CUST-2" in mails["rita2@example.com"].body
 
 

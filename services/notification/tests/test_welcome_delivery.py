@@ -53,7 +53,7 @@ def test_consumer_created_sends_one_welcome_mail_even_if_redelivered(mailoutbox)
 
 def test_locale_picks_the_template_and_falls_back_to_english(mailoutbox):
     send(consumer(1, locale="es", name="Rita"), consumer(2, locale="fr", name="Rita"))
-    assert sorted(m.subject for m in mailoutbox) == ["Bienvenido, Rita",
+    assert sorted(m.subject for m in mailoutbox) == ["Su número de cliente, Rita",
                                                      "Your consumer number, Rita"]
 
 

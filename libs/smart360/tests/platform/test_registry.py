@@ -60,7 +60,7 @@ def _write(tmp_path: Path, text: str) -> Path:
     (('prefix = "/cx/"', 'prefix = "/consumers/"'), "prefix must be /cx/"),
     (('publishes = ["cx.consumer.created",', 'publishes = ["rx.consumer.created",'),
      "only publish its own"),
-    (('subscribes = ["cx.consumer.created"]', 'subscribes = ["cx.nothing.happened"]'),
+    (('subscribes = ["onboarding.organization.created"]', 'subscribes = ["cx.nothing.happened"]'),
      "unpublished events"),
     (("concurrency = 2\n", "concurrency = 2\nthreads = 9\n"), "unknown worker setting"),
 ])
