@@ -86,4 +86,10 @@ def _check(field: serializers.Field, value: Any, where: str) -> dict[str, str]:
     if (isinstance(field, serializers.EmailField) and isinstance(value, str) and value
             and not _EMAIL.match(value.strip())):
         return {where: "Enter a valid email address."}
+    # The schema's maxLength is the text as sent: DRF would trim whitespace first and let a
+    # longer string through.
+    limit = getattr(field, "max_length", None)
+    if isinstance(field, serializers.CharField) and limit and isinstance(value, str) \
+            and len(value) > limit:
+        return {where: f"Ensure this field has no more than {limit} characters."}
     return {}

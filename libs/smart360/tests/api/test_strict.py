@@ -1,0 +1,24 @@
+"""The toolkit's JSON checks: types as the schema says, lengths as sent."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from smart360.api.strict import type_errors
+
+
+class Note(serializers.Serializer):
+    title = serializers.CharField(max_length=5)
+    count = serializers.IntegerField(required=False)
+
+
+def test_max_length_counts_the_text_as_sent_not_as_trimmed():
+    # DRF trims trailing whitespace (\x1f counts) before checking max_length; the schema's
+    # maxLength is on what the client sent.
+    assert type_errors(Note, {"title": "abc\x1f\x1f\x1f"}) == {
+        "title": "Ensure this field has no more than 5 characters."}
+    assert type_errors(Note, {"title": "abcde"}) == {}
+
+
+def test_a_string_is_not_an_integer():
+    assert type_errors(Note, {"title": "a", "count": "7"}) == {"count": "Expected an integer."}
