@@ -22,3 +22,17 @@ def test_max_length_counts_the_text_as_sent_not_as_trimmed():
 
 def test_a_string_is_not_an_integer():
     assert type_errors(Note, {"title": "a", "count": "7"}) == {"count": "Expected an integer."}
+
+
+def test_a_single_valued_query_parameter_given_twice_is_refused():
+    from django.http import QueryDict
+
+    from smart360.api.pagination import query_values
+
+    class Filters(serializers.Serializer):
+        unread = serializers.BooleanField(required=False)
+
+    once = Filters(data=query_values(Filters, QueryDict("unread=true")))
+    assert once.is_valid()
+    twice = Filters(data=query_values(Filters, QueryDict("unread=true&unread=")))
+    assert not twice.is_valid()

@@ -24,13 +24,16 @@ if TYPE_CHECKING:
 
 def query_values(shape: type[serializers.Serializer], query: Any) -> dict[str, Any]:
     """The declared query parameters as plain values: an empty `?status=` is a value (and
-    refused like any other bad one), not "absent" as DRF's form handling would have it."""
+    refused like any other bad one), not "absent" as DRF's form handling would have it; a
+    parameter that takes one value but came several times is passed as the list (and refused),
+    not silently as its last value."""
     fields: dict[str, serializers.Field] = dict(shape().fields)
     values: dict[str, Any] = {}
     for name, field in fields.items():
         if name in query:
             many = isinstance(field, serializers.ListField | serializers.MultipleChoiceField)
-            values[name] = query.getlist(name) if many else query.get(name)
+            given = query.getlist(name)
+            values[name] = given if many or len(given) > 1 else given[0]
     return values
 
 DEFAULT_LIMIT = 50
