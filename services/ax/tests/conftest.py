@@ -15,7 +15,7 @@ from smart360.contracts.onboarding import AreaCreated, OrganizationCreated
 from smart360.events.models import OutboxEvent
 from smart360.events.tasks import deliver
 from smart360.testing.events import envelope_of
-from smart360.testing.factories import OTHER_TENANT, TENANT
+from smart360.testing.factories import TENANT
 
 
 def feed(*events: Event, tenant_id: uuid.UUID | None = TENANT, event_id: str | None = None
@@ -34,19 +34,6 @@ def published(event_type: str, tenant_id: uuid.UUID | None = TENANT) -> list[dic
     return list(rows.order_by("created_at", "id").values_list("payload", flat=True))
 
 
-@pytest.fixture
-def as_admin(api, tokens):
-    api.credentials(HTTP_AUTHORIZATION=tokens.bearer(tenant=TENANT, roles=["admin"]))
-    return api
-
-
-@pytest.fixture
-def as_other_tenant(tokens):
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=tokens.bearer(tenant=OTHER_TENANT, roles=["admin"]))
-    return client
 
 
 @pytest.fixture

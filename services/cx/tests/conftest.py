@@ -15,7 +15,7 @@ from smart360.contracts.onboarding import (
     PlanCreated,
     UtilityServiceCreated,
 )
-from smart360.testing.factories import OTHER_TENANT, TENANT
+from smart360.testing.factories import TENANT
 
 
 @pytest.fixture
@@ -23,20 +23,6 @@ def tenant() -> uuid.UUID:
     return TENANT
 
 
-@pytest.fixture
-def as_admin(api, tokens):
-    api.credentials(HTTP_AUTHORIZATION=tokens.bearer(tenant=TENANT, roles=["admin"],
-                                                     email="clerk@utility.test"))
-    return api
-
-
-@pytest.fixture
-def as_other_tenant(tokens):
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=tokens.bearer(tenant=OTHER_TENANT, roles=["admin"]))
-    return client
 
 
 @pytest.fixture

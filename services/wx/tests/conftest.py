@@ -7,23 +7,6 @@ import pytest
 from wx_testkit import feed
 
 from smart360.contracts.onboarding import AreaCreated
-from smart360.testing.factories import OTHER_TENANT, TENANT
-
-
-@pytest.fixture
-def as_admin(api, tokens):
-    api.credentials(HTTP_AUTHORIZATION=tokens.bearer(tenant=TENANT, roles=["admin"],
-                                                     email="dispatcher@utility.test"))
-    return api
-
-
-@pytest.fixture
-def as_other_tenant(tokens):
-    from rest_framework.test import APIClient
-
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=tokens.bearer(tenant=OTHER_TENANT, roles=["admin"]))
-    return client
 
 
 @pytest.fixture

@@ -57,3 +57,25 @@ def tokens(settings: Any) -> Any:
     jwks.reset()
     yield Tokens()
     jwks.reset()
+
+
+@pytest.fixture
+def as_admin(api: Any, tokens: Any) -> Any:
+    """The API client as the test tenant's admin (smart360.testing.factories.TENANT)."""
+    from smart360.testing.factories import TENANT
+
+    api.credentials(HTTP_AUTHORIZATION=tokens.bearer(tenant=TENANT, roles=["admin"],
+                                                     email="clerk@utility.test"))
+    return api
+
+
+@pytest.fixture
+def as_other_tenant(tokens: Any) -> Any:
+    """Another client, as another tenant's admin: what it must never see is the test's point."""
+    from rest_framework.test import APIClient
+
+    from smart360.testing.factories import OTHER_TENANT
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=tokens.bearer(tenant=OTHER_TENANT, roles=["admin"]))
+    return client
