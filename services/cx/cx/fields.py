@@ -8,7 +8,8 @@ from rest_framework import serializers
 
 from cx.consumers.models import LOCALES
 
-PHONE = r"^\+?[0-9 ()-]{4,32}$"
+# Starts with + or a digit or "(", ends with a digit: no edge spaces for trimming to change.
+PHONE = r"^\+?[0-9(][0-9 ()-]{2,30}[0-9]$"
 
 
 def person_name(**kwargs: Any) -> serializers.CharField:

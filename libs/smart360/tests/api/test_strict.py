@@ -20,6 +20,17 @@ def test_max_length_counts_the_text_as_sent_not_as_trimmed():
     assert type_errors(Note, {"title": "abcde"}) == {}
 
 
+class Code(serializers.Serializer):
+    code = serializers.RegexField(r"^[A-Z]{3}$")
+
+
+def test_a_pattern_is_matched_against_the_text_as_sent():
+    # DRF trims " ABC" to "ABC" and would accept what the schema's pattern refuses.
+    assert type_errors(Code, {"code": " ABC"}) == {
+        "code": "This value does not match the required pattern."}
+    assert type_errors(Code, {"code": "ABC"}) == {}
+
+
 def test_a_string_is_not_an_integer():
     assert type_errors(Note, {"title": "a", "count": "7"}) == {"count": "Expected an integer."}
 

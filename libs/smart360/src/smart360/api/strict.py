@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 # The addresses Django's EmailValidator takes, narrowed to ASCII so that a schema can say it:
@@ -86,10 +87,14 @@ def _check(field: serializers.Field, value: Any, where: str) -> dict[str, str]:
     if (isinstance(field, serializers.EmailField) and isinstance(value, str) and value
             and not _EMAIL.match(value.strip())):
         return {where: "Enter a valid email address."}
-    # The schema's maxLength is the text as sent: DRF would trim whitespace first and let a
-    # longer string through.
+    # The schema's maxLength and pattern are the text as sent: DRF would trim whitespace first
+    # and let " ABC" through a pattern that refuses it, or a longer string through maxLength.
     limit = getattr(field, "max_length", None)
     if isinstance(field, serializers.CharField) and limit and isinstance(value, str) \
             and len(value) > limit:
         return {where: f"Ensure this field has no more than {limit} characters."}
+    if isinstance(field, serializers.RegexField) and isinstance(value, str) and value \
+            and any(not v.regex.search(value) for v in field.validators
+                    if isinstance(v, RegexValidator)):
+        return {where: "This value does not match the required pattern."}
     return {}
