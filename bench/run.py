@@ -32,11 +32,12 @@ os.environ.setdefault("SMART360_PROFILE", "default")
 
 import httpx  # noqa: E402
 
-from smart360.stack import control, memory  # noqa: E402
+from smart360.stack import control, memory, system  # noqa: E402
 from smart360.stack.layout import Stack  # noqa: E402
 
 
 def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> dict[str, float]:
+    system.ensure_packages(extra={"wrk": "wrk"})  # a Debian package, never pre-installed
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     for key, value in headers.items():
         cmd += ["-H", f"{key}: {value}"]

@@ -42,7 +42,7 @@ class AccountOutput(serializers.Serializer):
 
 
 class ConsumerDetailOutput(ConsumerOutput):
-    accounts = AccountOutput(many=True)
+    accounts = AccountOutput(many=True, source="account_rows")
 
 
 class ConnectionRequestOutput(serializers.Serializer):

