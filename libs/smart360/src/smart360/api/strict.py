@@ -94,7 +94,7 @@ def _check(field: serializers.Field, value: Any, where: str) -> dict[str, str]:
             and len(value) > limit:
         return {where: f"Ensure this field has no more than {limit} characters."}
     if isinstance(field, serializers.RegexField) and isinstance(value, str) and value \
-            and any(not v.regex.search(value) for v in field.validators
+            and any(not cast(re.Pattern[str], v.regex).search(value) for v in field.validators
                     if isinstance(v, RegexValidator)):
         return {where: "This value does not match the required pattern."}
     return {}
