@@ -13,7 +13,7 @@ from wx_testkit import feed, published, requested
 
 from smart360.contracts.onboarding import AreaCreated
 from smart360.testing.factories import OTHER_TENANT, TENANT
-from wx.workorders import services
+from wx.workorders import assignment, services
 from wx.workorders.models import Area, Technician, WorkOrder
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_the_beat_assigns_work_left_created_once_a_technician_fits(areas):
     assert set(WorkOrder.objects.values_list("status", flat=True)) == {"CREATED"}
     tech = TechnicianFactory(zone=areas["zone"], skills=["INSTALLATION"])
 
-    assert services.work_orders_auto_assign() == 1
+    assert assignment.work_orders_auto_assign() == 1
     assert WorkOrder.objects.get(source="APP-2").technician_id == tech.pk
     assert WorkOrder.objects.get(source="APP-1").status == "CREATED"
 

@@ -83,14 +83,16 @@ def test_kpis(as_admin, django_assert_max_num_queries):
     done = WorkOrderFactory(status="COMPLETED", kind="INSTALLATION", due_at=now - timedelta(days=9))
     WorkOrder.objects.filter(pk=done.pk).update(created_at=now - timedelta(days=10),
                                                 completed_at=now - timedelta(days=8))
+    WorkOrderFactory(status="REJECTED", kind="REPAIR", due_at=now + timedelta(days=1))
     WorkOrderFactory(tenant_id=OTHER_TENANT, status="CREATED")
 
     with django_assert_max_num_queries(6):
         kpis = as_admin.get("/wx/api/v1/kpis/").json()
     assert kpis["by_status"]["CREATED"] == 1
     assert kpis["by_status"]["COMPLETED"] == 1
-    assert (kpis["open"], kpis["overdue"], kpis["unassigned"], kpis["completed_late"]) == (3, 2, 1, 1)
-    assert (kpis["open_by_kind"]["REPAIR"], kpis["open_by_kind"]["INSTALLATION"]) == (2, 1)
+    assert kpis["by_status"]["REJECTED"] == 1  # declined: open, waiting for another technician
+    assert (kpis["open"], kpis["overdue"], kpis["unassigned"], kpis["completed_late"]) == (4, 2, 2, 1)
+    assert (kpis["open_by_kind"]["REPAIR"], kpis["open_by_kind"]["INSTALLATION"]) == (3, 1)
     assert kpis["average_turnaround_hours"] == 48.0
 
 

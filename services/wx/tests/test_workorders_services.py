@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 S = WorkOrder.Status
-OPEN = [S.CREATED, S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS, S.HOLD]
+OPEN = [S.CREATED, S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS, S.HOLD, S.REJECTED]
 
 
 def breached_at(order: WorkOrder) -> datetime | None:

@@ -72,6 +72,9 @@ class WorkOrderOutput(serializers.Serializer):
     meter_serial = serializers.CharField()
     initial_reading = _decimal(allow_null=True)
     readings = serializers.DictField(child=serializers.CharField())
+    rejected_by = serializers.ListField(child=serializers.IntegerField(),
+                                        help_text="Technicians who declined it (never assigned it again).")
+    rejection_reason = serializers.CharField(help_text="Why the latest technician declined it.")
     sop = SopSnapshot(allow_null=True, help_text="The kind's SOP when the order was created.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -159,7 +162,8 @@ class WorkOrderDetail(TenantView):
 
 
 class WorkOrderAssign(TenantView):
-    """The manual override: this technician (ACTIVE), from CREATED, ASSIGNED or ACCEPTED."""
+    """The manual override: this technician (ACTIVE, and not one who declined the order), from
+    CREATED, ASSIGNED, ACCEPTED or REJECTED."""
 
     module = "wx.work_orders"
     idempotent = True
@@ -205,6 +209,34 @@ class WorkOrderClose(_Move):
     """COMPLETED → CLOSED (reviewed)."""
 
     to = S.CLOSED
+
+
+class _Reasoned(TenantView):
+    module = "wx.work_orders"
+    Output = WorkOrderOutput
+
+    class Input(serializers.Serializer):
+        reason = serializers.CharField(max_length=500)
+
+
+class WorkOrderReject(_Reasoned):
+    """The technician declines: ASSIGNED or ACCEPTED → REJECTED (open: it waits for another
+    technician, never the one who declined)."""
+
+    def post(self, request: Request, pk: int) -> Response:
+        return self.respond(services.work_order_reject(tenant_id=self.tenant_id, work_order_id=pk,
+                                                       reason=self.input()["reason"]))
+
+
+class WorkOrderFail(_Reasoned):
+    """The visit could not be carried out (no access, unsafe, wrong address): IN_PROGRESS or HOLD
+    → FAILED (final), published as `wx.workorder.completed` with outcome "fail"."""
+
+    idempotent = True
+
+    def post(self, request: Request, pk: int) -> Response:
+        return self.respond(services.work_order_fail(tenant_id=self.tenant_id, work_order_id=pk,
+                                                     reason=self.input()["reason"]))
 
 
 class WorkOrderCancel(TenantView):
@@ -375,7 +407,8 @@ class KpiOutput(serializers.Serializer):
     open_by_kind = _counts("WxKpiOpenKind", list(Kind.values))
     open = serializers.IntegerField()
     overdue = serializers.IntegerField(help_text="Open and past their due time.")
-    unassigned = serializers.IntegerField(help_text="CREATED: no technician fits yet.")
+    unassigned = serializers.IntegerField(
+        help_text="CREATED or REJECTED: waiting for a technician who fits.")
     completed_late = serializers.IntegerField()
     average_turnaround_hours = serializers.FloatField(allow_null=True)
 

@@ -112,9 +112,10 @@ class WorkOrder(TenantOwned):
         PASS = "pass"  # noqa: S105  # nosec B105 - an outcome, not a password
         FAIL = "fail"
 
-    # Finished one way or another; everything else (HOLD included: the customer is still
-    # waiting) is open and counts against the SLA.
-    FINISHED = (Status.COMPLETED, Status.CLOSED, Status.REJECTED, Status.FAILED, Status.CANCELLED)
+    # Finished one way or another; everything else is open and counts against the SLA: HOLD
+    # (the customer is still waiting) and REJECTED too (a technician declined; the work waits
+    # for another one).
+    FINISHED = (Status.COMPLETED, Status.CLOSED, Status.FAILED, Status.CANCELLED)
 
     number = models.CharField(max_length=40)
     kind = models.CharField(max_length=24, choices=Kind.choices)
@@ -143,6 +144,9 @@ class WorkOrder(TenantOwned):
     meter_serial = models.CharField(max_length=60, blank=True)
     initial_reading = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
     readings = models.JSONField(default=dict)  # {name: decimal string}
+    # Technicians who declined this order (ids, oldest first): never assigned it again.
+    rejected_by = models.JSONField(default=list)
+    rejection_reason = models.TextField(blank=True)  # the latest refusal's
 
     class Meta:
         constraints = [
@@ -156,9 +160,13 @@ class WorkOrder(TenantOwned):
             models.Index(
                 fields=["due_at"],
                 condition=models.Q(sla_breached_at__isnull=True)
-                & ~models.Q(status__in=["COMPLETED", "CLOSED", "REJECTED", "FAILED", "CANCELLED"]),
+                & ~models.Q(status__in=["COMPLETED", "CLOSED", "FAILED", "CANCELLED"]),
                 name="workorder_sla_open_idx",
             ),
+            # The automatic assignment's sweep: work waiting for a technician, oldest due first.
+            models.Index(fields=["due_at", "id"],
+                         condition=models.Q(status__in=["CREATED", "REJECTED"]),
+                         name="workorder_waiting_idx"),
             models.Index(fields=["tenant_id", "source"], name="workorder_source_idx"),
             models.Index(fields=["tenant_id", "status"], name="workorder_status_idx"),
         ]

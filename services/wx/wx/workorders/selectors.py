@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.utils import timezone
 
 from smart360.domain.tenants import tenant_today
+from wx.workorders.assignment import WAITING
 from wx.workorders.models import Kind, Sop, Technician, WorkOrder
 
 OPEN = ~Q(status__in=WorkOrder.FINISHED)
@@ -72,7 +73,7 @@ def kpis(*, tenant_id: uuid.UUID) -> dict[str, Any]:
     found = rows.aggregate(
         **counts,
         overdue=Count("id", filter=OPEN & (Q(sla_breached_at__isnull=False) | Q(due_at__lt=now))),
-        unassigned=Count("id", filter=Q(status=WorkOrder.Status.CREATED)),
+        unassigned=Count("id", filter=Q(status__in=WAITING)),
         completed_late=Count("id", filter=Q(status__in=[WorkOrder.Status.COMPLETED,
                                                         WorkOrder.Status.CLOSED],
                                             completed_at__gt=F("due_at"))))

@@ -1,10 +1,21 @@
-"""Writes of wx: work orders (from events and by hand), their assignment and moves, completion
-reports, technicians, SOPs, the area projection and the SLA sweep.
+"""Writes of wx: work orders (from events and by hand), their moves, completion reports,
+technicians, SOPs, the area projection and the SLA sweep (the automatic assignment: assignment.py).
 
     CREATED ─assign→ ASSIGNED ─accept→ ACCEPTED ─start→ IN_PROGRESS ─complete→ COMPLETED ─close→ CLOSED
     ASSIGNED/ACCEPTED ─assign→ ASSIGNED (another technician: the manual override)
+    ASSIGNED/ACCEPTED ─reject→ REJECTED ─assign→ ASSIGNED (automatic or by hand; never to a
+                                                           technician who declined it)
     ACCEPTED/IN_PROGRESS ─hold→ HOLD ─start→ IN_PROGRESS
+    IN_PROGRESS/HOLD ─fail→ FAILED (final: the visit could not be carried out)
     anything open ─cancel→ CANCELLED
+
+Open (counted by the SLA monitor): everything but COMPLETED, CLOSED, FAILED and CANCELLED; a
+REJECTED order is not lost, it waits for another technician. `complete` with outcome `fail` is
+work done whose result failed (the site is unsuitable); `fail` is work that could not be done
+(no access, unsafe, wrong address). Both publish `wx.workorder.completed` with outcome "fail"
+and the reason in `notes`, so cx, mx, ax and notification handle a FAILED order as they
+already handle a failed completion (cx: a site inspection rejects the application, an
+installation is requested again, a connection request is FAILED) and need no new event.
 
 A work order that comes from another service carries a `request_key`: one order per key and
 tenant, so a redelivered (or re-sent) request creates nothing twice.
@@ -18,7 +29,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from smart360.contracts.wx import WorkOrderAssigned, WorkOrderCompleted
@@ -28,17 +38,18 @@ from smart360.domain.tenants import tenant_today, tenant_zone
 from smart360.errors import Conflict, NotFound, ValidationFailed
 from smart360.events.outbox import publish
 from smart360.logging import get_logger
+from wx.workorders.assignment import assigned_fields, work_order_auto_assign
 from wx.workorders.models import Area, Kind, Priority, Sop, Technician, WorkOrder
 
 log = get_logger(__name__)
 S = WorkOrder.Status
-OPEN = [s for s in S.values if s not in WorkOrder.FINISHED]
 MOVES = StateMachine("work order", {
     S.CREATED: (S.ASSIGNED, S.CANCELLED),
-    S.ASSIGNED: (S.ASSIGNED, S.ACCEPTED, S.CANCELLED),
-    S.ACCEPTED: (S.ASSIGNED, S.IN_PROGRESS, S.HOLD, S.CANCELLED),
-    S.IN_PROGRESS: (S.COMPLETED, S.HOLD, S.CANCELLED),
-    S.HOLD: (S.IN_PROGRESS, S.CANCELLED),
+    S.ASSIGNED: (S.ASSIGNED, S.ACCEPTED, S.REJECTED, S.CANCELLED),
+    S.ACCEPTED: (S.ASSIGNED, S.IN_PROGRESS, S.HOLD, S.REJECTED, S.CANCELLED),
+    S.IN_PROGRESS: (S.COMPLETED, S.HOLD, S.FAILED, S.CANCELLED),
+    S.HOLD: (S.IN_PROGRESS, S.FAILED, S.CANCELLED),
+    S.REJECTED: (S.ASSIGNED, S.CANCELLED),
     S.COMPLETED: (S.CLOSED,),
 })
 NUMBER = Format("WO", "YYYYMMDD", 4)
@@ -77,14 +88,6 @@ def area_project(*, tenant_id: uuid.UUID, onboarding_id: int, name: str, kind: s
                   "lineage": [onboarding_id, *above]})
 
 
-def _lineage(tenant_id: uuid.UUID, area: int | None) -> list[int]:
-    if area is None:
-        return []
-    known = (Area.objects.filter(tenant_id=tenant_id, onboarding_id=area)
-             .values_list("lineage", flat=True).first())
-    return list(known) if known else [area]
-
-
 # -- technicians -----------------------------------------------------------------------------
 def technician_create(*, tenant_id: uuid.UUID, name: str, skills: list[str], zone: int,
                       email: str = "", phone: str = "", capacity: int = 10,
@@ -104,21 +107,6 @@ def technician_update(*, tenant_id: uuid.UUID, technician_id: int, **changes: An
         setattr(technician, field, value)
     technician.save()
     return technician
-
-
-def technician_for(*, tenant_id: uuid.UUID, kind: str, area: int | None) -> Technician | None:
-    """The automatic choice: an active technician with the skill whose zone is the area or one
-    above it, with room under their capacity; least open work first (then the longest serving).
-    One query."""
-    lineage = _lineage(tenant_id, area)
-    if not lineage:
-        return None
-    return (Technician.objects
-            .filter(tenant_id=tenant_id, status=Technician.Status.ACTIVE, zone__in=lineage,
-                    skills__contains=[kind])
-            .annotate(open_work=Count("work_orders", filter=Q(work_orders__status__in=OPEN)))
-            .filter(open_work__lt=F("capacity"))
-            .order_by("open_work", "id").first())
 
 
 # -- SOPs ------------------------------------------------------------------------------------
@@ -238,45 +226,9 @@ def maintenance_due(*, tenant_id: uuid.UUID, request_key: str, plan_id: int, per
         due_at=end_of_day)
 
 
-def _publish_assigned(order: WorkOrder, technician: Technician, *, manual: bool) -> None:
-    publish(WorkOrderAssigned(
-        work_order_id=order.pk, number=order.number, kind=order.kind, source=order.source,
-        technician_id=technician.pk, technician_name=technician.name,
-        technician_email=technician.email, due_at=order.due_at,
-        request_key=order.request_key or None,
-        priority=order.priority, area_id=order.area, address=order.address,
-        consumer_id=order.consumer_id, manual=manual), tenant_id=order.tenant_id)
-
-
-def work_order_auto_assign(order: WorkOrder) -> Technician | None:
-    """Assign a CREATED order to the technician who fits (none: it stays CREATED)."""
-    technician = technician_for(tenant_id=order.tenant_id, kind=order.kind, area=order.area)
-    if technician is None:
-        log.info("work_order_unassigned", number=order.number, kind=order.kind, area=order.area)
-        return None
-    now = timezone.now()
-    updated = (_rows(order.tenant_id, order.pk).filter(status=S.CREATED)
-               .update(status=S.ASSIGNED, technician=technician, assigned_at=now, updated_at=now))
-    if not updated:
-        return None
-    order.status, order.technician, order.assigned_at = S.ASSIGNED, technician, now
-    _publish_assigned(order, technician, manual=False)
-    return technician
-
-
-def work_orders_auto_assign(*, limit: int = 500) -> int:
-    """The beat's sweep: CREATED orders (oldest due first) that a technician now fits."""
-    assigned = 0
-    for order in WorkOrder.objects.filter(status=S.CREATED).order_by("due_at", "id")[:limit]:
-        with transaction.atomic():
-            if work_order_auto_assign(order) is not None:
-                assigned += 1
-    return assigned
-
-
 def work_order_assign(*, tenant_id: uuid.UUID, work_order_id: int, technician_id: int) -> WorkOrder:
-    """The manual override: this technician (active, of this tenant), whatever the automatic
-    choice was. From CREATED, ASSIGNED or ACCEPTED."""
+    """The manual override: this technician (active, of this tenant, and not one who declined
+    this order), whatever the automatic choice was. From CREATED, ASSIGNED, ACCEPTED or REJECTED."""
     with transaction.atomic():
         order = _get(tenant_id, work_order_id, lock=True)
         technician = Technician.objects.filter(tenant_id=tenant_id, pk=technician_id).first()
@@ -285,12 +237,45 @@ def work_order_assign(*, tenant_id: uuid.UUID, work_order_id: int, technician_id
         if technician.status != Technician.Status.ACTIVE:
             raise Conflict(f"{technician.name} is {technician.status}; assign an ACTIVE technician.",
                            code="technician_unavailable", extra={"technician_status": technician.status})
+        if technician.pk in order.rejected_by:
+            raise Conflict(f"{technician.name} declined {order.number}; assign another technician.",
+                           code="technician_declined",
+                           extra={"rejected_by": order.rejected_by})
         now = timezone.now()
         MOVES.move(_rows(tenant_id, order.pk), S.ASSIGNED, technician=technician, assigned_at=now,
                    accepted_at=None, updated_at=now)
         order.refresh_from_db()
-        _publish_assigned(order, technician, manual=True)
+        publish(WorkOrderAssigned(**assigned_fields(order, technician, manual=True)),
+                tenant_id=tenant_id)
         return _get(tenant_id, work_order_id)
+
+
+def work_order_reject(*, tenant_id: uuid.UUID, work_order_id: int, reason: str) -> WorkOrder:
+    """The technician declines: ASSIGNED or ACCEPTED → REJECTED, without a technician. The order
+    keeps who declined it and waits (open) for another technician: the beat's automatic
+    assignment or the override, never back to one who declined."""
+    now = timezone.now()
+    with transaction.atomic():
+        order = _get(tenant_id, work_order_id, lock=True)  # the list of who declined is appended
+        MOVES.check(order.status, S.REJECTED)
+        declined = [*order.rejected_by, *([order.technician_id] if order.technician_id else [])]
+        MOVES.move(_rows(tenant_id, order.pk), S.REJECTED, technician=None, assigned_at=None,
+                   accepted_at=None, rejected_by=declined, rejection_reason=reason, updated_at=now)
+    log.info("work_order_rejected", number=order.number, technician=order.technician_id)
+    return _get(tenant_id, work_order_id)
+
+
+def work_order_fail(*, tenant_id: uuid.UUID, work_order_id: int, reason: str) -> WorkOrder:
+    """The field visit could not be carried out (no access, unsafe, wrong address): IN_PROGRESS
+    or HOLD → FAILED, final; published as a completion with outcome "fail" and the reason as its
+    notes (what the subscribers already do with a failed visit)."""
+    now = timezone.now()
+    with transaction.atomic():
+        MOVES.move(_rows(tenant_id, work_order_id), S.FAILED, outcome=WorkOrder.Outcome.FAIL,
+                   notes=reason, completed_at=now, updated_at=now)
+        order = _get(tenant_id, work_order_id)
+        _publish_completed(order)
+        return order
 
 
 def work_order_move(*, tenant_id: uuid.UUID, work_order_id: int, to: str, **changes: Any) -> WorkOrder:
@@ -333,14 +318,20 @@ def work_order_complete(*, tenant_id: uuid.UUID, work_order_id: int, outcome: st
                    initial_reading=initial_reading, readings={k: str(v) for k, v in readings.items()},
                    updated_at=now)
         order = _get(tenant_id, order.pk)
-        publish(WorkOrderCompleted(
-            work_order_id=order.pk, number=order.number, request_key=order.request_key or None,
-            kind=order.kind, source=order.source, outcome="pass" if outcome == "pass" else "fail",
-            notes=notes,
-            completed_at=completed_at, account_number=order.account_number or None,
-            meter_serial=order.meter_serial or None, initial_reading=order.initial_reading,
-            readings=readings, asset_id=order.asset_id), tenant_id=tenant_id)
+        _publish_completed(order)
         return order
+
+
+def _publish_completed(order: WorkOrder) -> None:
+    """`wx.workorder.completed`, as the order now records it (completed or FAILED)."""
+    publish(WorkOrderCompleted(
+        work_order_id=order.pk, number=order.number, request_key=order.request_key or None,
+        kind=order.kind, source=order.source,
+        outcome="pass" if order.outcome == WorkOrder.Outcome.PASS else "fail", notes=order.notes,
+        completed_at=order.completed_at or timezone.now(), account_number=order.account_number or None,
+        meter_serial=order.meter_serial or None, initial_reading=order.initial_reading,
+        readings={k: Decimal(v) for k, v in order.readings.items()}, asset_id=order.asset_id),
+        tenant_id=order.tenant_id)
 
 
 def _check_reported(order: WorkOrder, meter_serial: str, initial_reading: Decimal | None,

@@ -5,7 +5,7 @@ from datetime import date
 from celery.schedules import crontab
 
 from smart360.jobs.schedule import job
-from wx.workorders import services
+from wx.workorders import assignment, services
 
 
 @job(crontab(minute="*/5"))
@@ -17,6 +17,6 @@ def monitor_work_order_sla(*, as_of: date | None = None) -> dict[str, int]:
 
 @job(crontab(minute="*/10"))
 def auto_assign_work_orders() -> dict[str, int]:
-    """Work still CREATED (no technician fitted when it arrived) for technicians added or freed
-    since."""
-    return {"assigned": services.work_orders_auto_assign()}
+    """Work waiting for a technician (none fitted when it arrived, or the one who had it declined
+    it) for technicians added or freed since: a few statements however many orders."""
+    return {"assigned": assignment.work_orders_auto_assign()}

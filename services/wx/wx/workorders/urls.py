@@ -11,6 +11,8 @@ urlpatterns = [
     path("work-orders/<int:pk>/hold/", api.WorkOrderHold.as_view(), name="work-order-hold"),
     path("work-orders/<int:pk>/complete/", api.WorkOrderComplete.as_view(),
          name="work-order-complete"),
+    path("work-orders/<int:pk>/reject/", api.WorkOrderReject.as_view(), name="work-order-reject"),
+    path("work-orders/<int:pk>/fail/", api.WorkOrderFail.as_view(), name="work-order-fail"),
     path("work-orders/<int:pk>/close/", api.WorkOrderClose.as_view(), name="work-order-close"),
     path("work-orders/<int:pk>/cancel/", api.WorkOrderCancel.as_view(), name="work-order-cancel"),
     path("technicians/", api.TechnicianList.as_view(), name="technician-list"),
