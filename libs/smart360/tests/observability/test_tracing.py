@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from pathlib import Path
 
@@ -279,3 +280,43 @@ def test_up_with_traces_turns_local_traces_on_in_every_service_program_and_stick
     assert "SMART360_TRACES" not in configs.console_env(again)  # the console only reads
     dataclasses.replace(again, with_traces=False).record_choices()
     assert not Stack.from_env().with_traces
+
+
+def test_a_real_worker_continues_the_trace_of_the_message_and_stores_its_span_by_request_id(
+        spans, tmp_path):
+    """A prefork worker with SMART360_TRACES=local: the span of the task, run in a forked pool
+    child, continues the sender's span (the message header) and lands in the span store."""
+    from smart360.celery.app import app
+    from smart360.observability import spanstore
+    from smart360.redis import redis_client
+
+    app.conf.task_always_eager = False  # this test has a real worker (the next test's fixture resets it)
+    queue = f"demo-traces-{uuid.uuid4().hex[:6]}"
+    env = {k: v for k, v in os.environ.items() if k != tracing.MODE_ENV}
+    env.update({"SMART360_TRACES": "local", "SMART360_ROLE": "worker", "CELERY_SKIP_CHECKS": "1",
+                "DJANGO_SETTINGS_MODULE": "lib_test_settings",
+                "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])})
+    log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
+    worker = subprocess.Popen([str(Path(sys.executable).with_name("celery")), "-A", "smart360.celery.app",
+                               "worker", "-Q", queue, "--concurrency", "1", "-P", "prefork",
+                               "--loglevel", "WARNING"], cwd=TESTS, env=env, stdout=log, stderr=log)
+    rid = f"rid-worker-{uuid.uuid4().hex[:8]}"
+    try:
+        requestid.set_current(rid)
+        with tracing.span("caller", kind="server") as caller:
+            result = app.send_task("smart360.ping", queue=queue)
+        requestid.set_current("")
+        assert result.get(timeout=90)["request_id"] == rid
+        deadline = time.monotonic() + 10
+        while not (stored := spanstore.spans_of(redis_client(), rid)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        log.close()
+        redis_client().delete(queue)
+    assert [(s["name"], s["service"], s["kind"]) for s in stored] == [
+        ("run smart360.ping", "demo", "consumer")]
+    assert stored[0]["trace_id"] == f"{caller.context.trace_id:032x}"
+    assert stored[0]["parent_id"] == f"{caller.context.span_id:016x}"
+    assert stored[0]["attributes"]["celery.state"] == "SUCCESS"
