@@ -9,8 +9,8 @@ BIN := .venv/bin
 bootstrap:
 	@scripts/bootstrap
 
-up: bootstrap            ## the whole platform on this machine, waits until healthy (METRICS=1: + Prometheus)
-	@$(BIN)/smart360 up $(if $(METRICS),--with-metrics)
+up: bootstrap            ## the whole platform on this machine, waits until healthy (METRICS=1: + Prometheus, TRACES=1: + spans at /ops/traces/)
+	@$(BIN)/smart360 up $(if $(METRICS),--with-metrics) $(if $(TRACES),--with-traces)
 
 down:                    ## stop everything `make up` started
 	@$(BIN)/smart360 down

@@ -5,6 +5,8 @@ request id. Services never import each other; they speak HTTP (or events).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import httpx
@@ -15,6 +17,9 @@ from smart360.logging import get_logger
 log = get_logger(__name__)
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({502, 503, 504})
+# Set by tracing (smart360.observability.otel) when it is on: a client span around each call
+# that adds the trace context to its headers; the span notes the "status". None: no cost.
+outbound_span: Callable[[str, str, dict[str, str]], AbstractContextManager[dict[str, Any]]] | None = None
 
 
 class ServiceUnavailable(RuntimeError):
@@ -49,6 +54,15 @@ class ServiceClient:
         headers.setdefault(requestid.HEADER, requestid.get() or requestid.new())
         retryable = method in IDEMPOTENT or "Idempotency-Key" in headers
         url = f"/{self.service}/{path.lstrip('/')}"
+        if outbound_span is None:
+            return self._send(method, url, headers, retryable, kwargs)
+        with outbound_span(method, url, headers) as note:
+            response = self._send(method, url, headers, retryable, kwargs)
+            note["status"] = response.status_code
+            return response
+
+    def _send(self, method: str, url: str, headers: dict[str, str], retryable: bool,
+              kwargs: dict[str, Any]) -> httpx.Response:
         attempts = 1 + (self.retries if retryable else 0)
         for attempt in range(1, attempts + 1):
             try:

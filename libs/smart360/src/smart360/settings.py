@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "smart360.django.middleware.HealthCheckMiddleware",
     "smart360.observability.django.MetricsMiddleware",  # requests by route; /<name>/metrics
     "smart360.django.middleware.RequestContextMiddleware",
+    "smart360.observability.django.TracingMiddleware",  # a span per request; gone when tracing is off
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

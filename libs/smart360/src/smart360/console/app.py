@@ -15,6 +15,7 @@ import redis
 
 from smart360.console import render, snapshot
 from smart360.console.sessions import Auth, LoginRefused, Session, cookie_header, cookie_value
+from smart360.observability import spanstore
 from smart360.stack import status
 from smart360.stack.layout import Stack
 
@@ -28,6 +29,7 @@ SECURITY_HEADERS = [
     ("Cache-Control", "no-store"),
 ]
 MAX_BODY = 64 * 1024
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")  # what smart360.requestid accepts
 
 
 @dataclass
@@ -125,6 +127,11 @@ class Console:
             if match:
                 return self.replay(session, *match.groups())
             return html(render.layout("Not found", "", "<p>No such action.</p>"), "404 Not Found")
+        if path == "/ops/traces/":
+            return self.traces(session, environ.get("QUERY_STRING", ""))
+        match = re.fullmatch(r"/ops/traces/([^/]+)", path)
+        if match and REQUEST_ID.fullmatch(match.group(1)):
+            return self.trace(session, match.group(1))
         pages = {"/ops/": self.overview, "/ops/jobs/": self.jobs, "/ops/dead-letters/": self.dead_letters,
                  "/ops/dashboard/": self.dashboard}
         page = pages.get(path)
@@ -187,6 +194,28 @@ class Console:
         p99 = snapshot.prometheus_range(self.stack, snapshot.P99) if on else None
         body = render.dashboard(rate, p99, self.history.series())
         return self.page(session, "Dashboard", "dashboard", body, refresh=15)
+
+    def traces(self, session: Session, query: str) -> Response:
+        wanted = parse_qs(query).get("request_id", [""])[0].strip()
+        if wanted:
+            if REQUEST_ID.fullmatch(wanted):
+                return redirect(f"/ops/traces/{wanted}")
+            session.flash.append(("bad", "A request id is 1 to 128 letters, digits and ._:-"))
+        try:
+            recent: list[spanstore.Recent] | None = spanstore.recent(self.redis)
+        except redis.RedisError:
+            recent = None
+        body = render.traces(recent, on=self.stack.with_traces, now=time.time())
+        return self.page(session, "Traces", "traces", body, refresh=10)
+
+    def trace(self, session: Session, request_id: str) -> Response:
+        try:
+            spans = spanstore.spans_of(self.redis, request_id)
+        except redis.RedisError as exc:
+            session.flash.append(("bad", f"Redis: {exc}"))
+            spans = []
+        return self.page(session, f"Request {request_id}", "traces", render.trace(request_id, spans),
+                         refresh=10)
 
     # -- actions ---------------------------------------------------------------------------
     def run_job(self, session: Session, service: str, name: str) -> Response:

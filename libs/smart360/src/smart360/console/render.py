@@ -14,10 +14,12 @@ from html import escape
 from typing import Any
 
 from smart360.console.snapshot import ApiResult, BeatRow, QueueRow, Revision
+from smart360.observability import spanstore
 from smart360.stack.status import ProcessStatus
 
 NAV = (("overview", "/ops/", "Overview"), ("jobs", "/ops/jobs/", "Jobs"),
-       ("dead", "/ops/dead-letters/", "Dead letters"), ("dashboard", "/ops/dashboard/", "Dashboard"))
+       ("dead", "/ops/dead-letters/", "Dead letters"), ("dashboard", "/ops/dashboard/", "Dashboard"),
+       ("traces", "/ops/traces/", "Traces"))
 
 
 def e(value: object) -> str:
@@ -258,6 +260,73 @@ def dashboard(request_rate: dict[str, list[tuple[float, float]]] | None,
             + chart("Queue depth, by service (sampled by the console every 5 s)", queue_depth, "messages"))
 
 
+# -- traces (the local span store) -------------------------------------------------------------
+def traces(recent: Sequence[spanstore.Recent] | None, *, on: bool, now: float) -> str:
+    form = ('<form method="get" action="/ops/traces/" class="find"><label>Request id '
+            '<input name="request_id" id="request-id" autocomplete="off" required></label>'
+            "<button>Show its spans</button></form>")
+    if not on:
+        form += ("<p>Tracing is off: start the stack with <code>smart360 up --with-traces</code> "
+                 "(<code>make up TRACES=1</code>); spans are then kept here for an hour.</p>")
+    if recent is None:
+        return form + '<p class="flash bad">Redis does not answer.</p>'
+    if not recent:
+        return form + '<p id="no-traces">No spans stored in the last hour.</p>'
+    rows = [[f'<a href="/ops/traces/{e(r.request_id)}"><code>{e(r.request_id)}</code></a>', e(r.spans),
+             e(ago(now - r.seen_at)) + " ago"] for r in recent]
+    return form + "<h2>Recent requests</h2>" + table(["Request id", "Spans", "Last span"], rows, cls="traces")
+
+
+def _ms(nanoseconds: float) -> str:
+    return f"{nanoseconds / 1e6:,.1f}"
+
+
+def _attributes(attributes: dict[str, Any]) -> str:
+    shown = {k: v for k, v in attributes.items() if k != "smart360.request_id"}
+    if not shown:
+        return ""
+    items = "".join(f"<dt>{e(k)}</dt><dd><code>{e(_short(v, 300))}</code></dd>"
+                    for k, v in sorted(shown.items()))
+    return f"<details><summary>{len(shown)} attributes</summary><dl>{items}</dl></details>"
+
+
+def _trace_table(trace_id: str, spans: Sequence[dict[str, Any]]) -> str:
+    t0 = min(s.get("start", 0) for s in spans)
+    t1 = max(s.get("end", 0) or s.get("start", 0) for s in spans)
+    whole = (t1 - t0) or 1
+    rows = []
+    for node in spanstore.tree(spans):
+        span = node.span
+        start, end = span.get("start", 0), span.get("end", 0) or span.get("start", 0)
+        left, width = (start - t0) / whole * 100, max((end - start) / whole * 100, 0.3)
+        failed = span.get("status") == "error"
+        bar = (f'<div class="timeline"><div class="{"error" if failed else e(span.get("kind", ""))}" '
+               f'style="margin-left:{min(left, 99.7):.2f}%;width:{min(width, 100 - left):.2f}%"></div></div>')
+        status = badge(not failed, span.get("error") or "error") if failed else ""
+        indent = f"padding-left:{node.depth * 1.2:.1f}em"
+        rows.append([f'<span class="depth" style="{indent}">{e(span["name"])}</span> {status}',
+                     e(span.get("service")), e(span.get("kind")), _ms(start - t0), _ms(end - start), bar,
+                     _attributes(span.get("attributes", {}))])
+    services = sorted({str(s.get("service")) for s in spans})
+    caption = (f"<h2>Trace <code>{e(trace_id)}</code></h2><p>{len(spans)} spans, "
+               f"{_ms(whole)} ms, services: {e(', '.join(services))}</p>")
+    return caption + table(["Span", "Service", "Kind", "Start (ms)", "Duration (ms)", "Timeline", ""], rows,
+                           cls="spans")
+
+
+def trace(request_id: str, spans: Sequence[dict[str, Any]]) -> str:
+    """The spans of one request id, one tree and timeline per trace (oldest trace first)."""
+    back = '<p><a href="/ops/traces/">All recent requests</a></p>'
+    if not spans:
+        return back + (f'<p id="no-spans">No spans stored for <code>{e(request_id)}</code>: '
+                       "kept for an hour, written half a second after they end, and only while "
+                       "tracing is on.</p>")
+    by_trace: dict[str, list[dict[str, Any]]] = {}
+    for span in spans:  # in start order: traces appear in the order they began
+        by_trace.setdefault(str(span.get("trace_id")), []).append(span)
+    return back + "".join(_trace_table(trace_id, members) for trace_id, members in by_trace.items())
+
+
 CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
 header{display:flex;gap:1.5em;align-items:center;padding:.6em 1em;background:#1d2b3a;color:#fff}
@@ -276,6 +345,11 @@ figure.chart{background:#fff;border:1px solid #ddd;padding:.5em;display:inline-b
 svg text{font-size:10px;fill:#555}svg line.grid{stroke:#eee}
 .legend span{margin-right:1em;font-size:12px}
 .legend i{display:inline-block;width:10px;height:10px;margin-right:3px}
+.timeline{width:320px;height:12px;background:#f1f4f8}
+.timeline div{height:12px;min-width:1px;background:#1f77b4}
+.timeline div.server{background:#2ca02c}.timeline div.consumer{background:#9467bd}
+.timeline div.producer{background:#ff7f0e}.timeline div.error{background:#d62728}
+table.spans td{white-space:nowrap}dl{margin:0}dt{font-weight:600}dd{margin:0 0 .3em 1em}
 """
 
 JS = """

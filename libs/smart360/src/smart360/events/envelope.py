@@ -18,6 +18,7 @@ class Envelope:
     request_id: str
     payload: dict[str, Any]
     source: str = ""  # the publishing service, checked against the registry on receipt
+    traceparent: str = ""  # W3C: the publish span, when tracing is on (the handler continues it)
 
     @property
     def tenant_id(self) -> uuid.UUID | None:
@@ -28,7 +29,10 @@ class Envelope:
         return datetime.fromisoformat(self.occurred_at)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if not self.traceparent:  # tracing off: the envelope is what it always was
+            del data["traceparent"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Envelope:
@@ -41,4 +45,5 @@ class Envelope:
             request_id=str(data.get("request_id", "")),
             payload=dict(data.get("payload", {})),
             source=str(data.get("source", "")),
+            traceparent=str(data.get("traceparent") or ""),
         )

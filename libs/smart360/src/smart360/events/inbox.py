@@ -18,6 +18,7 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -31,6 +32,7 @@ from smart360.conf import service_name
 from smart360.contracts import Event, contract_for
 from smart360.events.envelope import Envelope
 from smart360.events.models import InboxEvent
+from smart360.observability import tracing
 from smart360.registry import load
 
 E = TypeVar("E", bound=Event, covariant=True)  # a Received[ConsumerCreated] is a Received[Event]
@@ -46,6 +48,7 @@ class Received(Generic[E]):
     occurred_at: datetime
     request_id: str
     source: str
+    traceparent: str = ""  # the publish span (W3C), when the publisher traced it
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def receive(envelope: Envelope) -> Received[Event]:
     except ValidationError as exc:
         raise Parked(f"payload breaks the {envelope.type} contract: {exc}") from exc
     return Received(event, envelope.id, envelope.tenant_id, envelope.occurred, envelope.request_id,
-                    envelope.source)
+                    envelope.source, envelope.traceparent)
 
 
 def _claim(ids: Sequence[str], event_type: str) -> set[str]:
@@ -162,13 +165,38 @@ def handle_received(received: Sequence[Received[Event]]) -> tuple[int, int]:
     """
     if not received:
         return 0, 0
-    requestid.set_current(received[0].request_id or requestid.new())
-    with transaction.atomic():
-        fresh = _claim([r.id for r in received], received[0].event.type)
-        todo = [r for r in received if r.id in fresh]
-        if todo:
-            _run(todo)
+    first = received[0]
+    requestid.set_current(first.request_id or requestid.new())
+    with _handle_span(received) as current:
+        with transaction.atomic():
+            fresh = _claim([r.id for r in received], first.event.type)
+            todo = [r for r in received if r.id in fresh]
+            if todo:
+                _run(todo)
+        tracing.set_attributes(current, {"smart360.events.handled": len(todo),
+                                         "smart360.events.duplicates": len(received) - len(todo)})
     return len(todo), len(received) - len(todo)
+
+
+MAX_LINKS = 32
+
+
+def _handle_span(received: Sequence[Received[Event]]) -> Any:
+    """The consumer span of a handled batch: a child of the first event's publish span (one
+    trace from the publishing request to here), linked to the delivering task's span and to the
+    other events' publish spans."""
+    if not tracing.enabled():
+        return nullcontext()
+    first = received[0]
+    here = tracing.traceparent() if first.traceparent else ""
+    others = list(dict.fromkeys(r.traceparent for r in received[1:]  # a bill run's share one
+                                if r.traceparent and r.traceparent != first.traceparent))[:MAX_LINKS]
+    return tracing.span(f"handle {first.event.type}", kind="consumer", parent=first.traceparent,
+                        links=[tp for tp in (here, *others) if tp], attributes={
+                            tracing.REQUEST_ID: first.request_id or None,
+                            "smart360.event.type": first.event.type, "smart360.event.id": first.id,
+                            "smart360.event.source": first.source, "smart360.events.count": len(received),
+                            tracing.TENANT: str(first.tenant_id) if first.tenant_id else None})
 
 
 def dead_letter(envelope: Envelope, error: str) -> bool:

@@ -17,6 +17,9 @@ class OutboxEvent(models.Model):
     tenant_id = models.UUIDField(null=True, blank=True)
     occurred_at = models.DateTimeField()
     request_id = models.CharField(max_length=128, blank=True)
+    # The publish span (W3C traceparent) when tracing is on; a database default, so COPY and
+    # older code may leave it out. Adding it is a catalog change only (PostgreSQL 11+).
+    traceparent = models.CharField(max_length=128, blank=True, default="", db_default="")
     payload = models.JSONField()
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -41,6 +44,7 @@ class OutboxEvent(models.Model):
             request_id=self.request_id,
             payload=self.payload,
             source=source,
+            traceparent=self.traceparent,
         )
 
 

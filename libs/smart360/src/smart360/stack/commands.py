@@ -47,17 +47,24 @@ def print_table(stack: Stack, rows: list[status.ProcessStatus]) -> None:
                f"\"flower\" in {stack.path('secrets.json')}")
     if stack.with_metrics:
         click.echo(f"Prometheus     http://127.0.0.1:{stack.port('prometheus')}/targets")
+    if stack.with_traces:
+        click.echo(f"Traces         {stack.gateway_url}/ops/traces/")
     click.echo(f"Logs           smart360 logs NAME [-f]   ({stack.logs})")
 
 
 @click.command()
 @click.option("--with-metrics/--without-metrics", default=None,
               help="Also run Prometheus, scraping every process (sticks until changed).")
-def up(with_metrics: bool | None) -> None:
+@click.option("--with-traces/--without-traces", default=None,
+              help="Spans of every request, task and event to Redis, shown at /ops/traces/ "
+                   "(sticks until changed).")
+def up(with_metrics: bool | None, with_traces: bool | None) -> None:
     """Start the whole platform on this machine and wait until every process is healthy."""
     stack = Stack.from_env()
     if with_metrics is not None:
         stack = dataclasses.replace(stack, with_metrics=with_metrics)
+    if with_traces is not None:
+        stack = dataclasses.replace(stack, with_traces=with_traces)
     try:
         rows = control.up(stack, _say)
         control.seed_demo(stack, _say)

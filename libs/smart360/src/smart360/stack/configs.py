@@ -173,6 +173,8 @@ def program_env(stack: Stack, svc: Service, role: Role, program: str) -> dict[st
         env["PROMETHEUS_MULTIPROC_DIR"] = str(stack.path("metrics", program))
     if role in ("worker", "beat"):
         env["SMART360_METRICS_PORT"] = str(stack.registry.local.metrics_port(svc, role))
+    if stack.with_traces:  # spans to the span store in Redis, read by the console
+        env["SMART360_TRACES"] = "local"
     return env
 
 

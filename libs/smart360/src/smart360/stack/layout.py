@@ -22,6 +22,7 @@ class Stack:
     registry: Registry
     state_dir: Path
     with_metrics: bool = False  # a Prometheus scraping every process (`up --with-metrics`)
+    with_traces: bool = False  # every service process writes spans to Redis (`up --with-traces`)
 
     @classmethod
     def from_env(cls) -> Stack:
@@ -33,18 +34,20 @@ class Stack:
         profile = (os.environ.get("SMART360_PROFILE")
                    or (recorded.read_text().strip() if recorded.exists() else "default"))
         registry = parse(file, int(os.environ.get("SMART360_PORT_OFFSET", "0")), profile)
-        return cls(registry, state_dir.resolve(), (state_dir / "with-metrics").exists())
+        return cls(registry, state_dir.resolve(), (state_dir / "with-metrics").exists(),
+                   (state_dir / "with-traces").exists())
 
     def record_choices(self) -> None:
-        """The profile and --with-metrics stick to the state folder until the next `up` says
-        otherwise: status, restart and down then see the stack that runs."""
+        """The profile, --with-metrics and --with-traces stick to the state folder until the next
+        `up` says otherwise: status, restart and down then see the stack that runs."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.path("profile").write_text(self.registry.local.profile + "\n")
-        marker = self.path("with-metrics")
-        if self.with_metrics:
-            marker.touch()
-        else:
-            marker.unlink(missing_ok=True)
+        for name, chosen in (("with-metrics", self.with_metrics), ("with-traces", self.with_traces)):
+            marker = self.path(name)
+            if chosen:
+                marker.touch()
+            else:
+                marker.unlink(missing_ok=True)
 
     # -- folders -------------------------------------------------------------------------
     def path(self, *parts: str) -> Path:

@@ -56,5 +56,8 @@ def _sync(stack: Stack, folder: Path, *selection: str) -> None:
 
 def ensure(stack: Stack) -> None:
     """Create or update both virtualenvs from uv.lock."""
-    _sync(stack, venv_dir(stack), "--all-packages", "--no-dev")
+    # OpenTelemetry only with --with-traces: installed, redis-py would import its metrics SDK
+    # into every process (~2.3 MB each) even with tracing off.
+    _sync(stack, venv_dir(stack), "--all-packages", "--no-dev",
+          *(["--extra", "traces"] if stack.with_traces else []))
     _sync(stack, venv_dir(stack, "tools-flower"), "--only-group", "stack")
