@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import formatdate, make_msgid, parseaddr
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -217,7 +218,12 @@ def _classified(exc: smtplib.SMTPResponseException) -> ProviderError:
 
 
 def _envelope_from() -> str:
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return _address_of(settings.DEFAULT_FROM_EMAIL)
+
+
+@lru_cache(maxsize=8)
+def _address_of(sender: str) -> str:
+    return parseaddr(sender)[1]  # parsed once, not per message
 
 
 _TEXT_PART = 'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: 7bit\r\n'
