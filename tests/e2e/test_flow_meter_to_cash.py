@@ -11,6 +11,8 @@ import time
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
@@ -32,6 +34,13 @@ def mail_mentioning(stack, address: str, text: str, timeout: float = 120):
     return eventually(lambda: next((m for m in mails_to(stack, address)
                                     if text in m.subject or text in m.body), None),
                       f"a mail to {address} mentioning {text}", timeout)
+
+
+def pdf_attachments(mail) -> list[bytes]:
+    parsed = message_from_bytes(Path(mail.path).read_bytes(), policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return [part.get_content() for part in parsed.iter_attachments()
+            if part.get_content_type() == "application/pdf"]
 
 
 def test_a_new_utility_connects_reads_bills_and_collects(stack, http):
@@ -68,7 +77,13 @@ def test_a_new_utility_connects_reads_bills_and_collects(stack, http):
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
     assert bill["number"] in text
     assert "115.00" in text
-    mail_mentioning(stack, email, bill["number"])
+    bill_mail = mail_mentioning(stack, email, bill["number"])
+    [attached] = pdf_attachments(bill_mail)  # notification fetched it from bx when it sent
+    attached_text = "".join(page.extract_text()
+                            for page in pypdf.PdfReader(io.BytesIO(attached)).pages)
+    assert bill["number"] in attached_text
+    assert "115.00" in attached_text
+    assert f"/bx/api/v1/bills/{bill['id']}/pdf/" in bill_mail.body  # and the link stays
 
     eventually(lambda: flow.balance(connected.account) == Decimal("115.00"),
                "the bill in the rx ledger")

@@ -37,6 +37,8 @@ NOTIFICATION_SINK_DIR = env.optional(
 NOTIFICATION_PUBLIC_URL = env.optional("NOTIFICATION_PUBLIC_URL",
                                        env.optional("SMART360_GATEWAY_URL", "http://localhost:8080"))
 NOTIFICATION_UNSUBSCRIBE_DAYS = env.integer("NOTIFICATION_UNSUBSCRIBE_DAYS", 365)
+# Seconds a send waits for a document it attaches (bx's bill PDF) before it is a retry.
+NOTIFICATION_ATTACHMENT_TIMEOUT = env.integer("NOTIFICATION_ATTACHMENT_TIMEOUT", 10)
 # Status callbacks from providers are signed: hex HMAC-SHA256 of the body with this secret.
 NOTIFICATION_CALLBACK_SECRET = env.optional("NOTIFICATION_CALLBACK_SECRET", "")
 

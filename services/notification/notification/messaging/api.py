@@ -57,6 +57,9 @@ class DeliveryOutput(serializers.Serializer):
 
 class DeliveryDetailOutput(DeliveryOutput):
     body = serializers.CharField()
+    attachment = serializers.CharField(
+        help_text="The document the mail attaches (a gateway path fetched when it is sent, "
+                  "e.g. the bill's PDF); empty when none.")
 
 
 class DeliveryList(TenantListView):

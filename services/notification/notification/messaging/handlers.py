@@ -81,8 +81,10 @@ def connection_activated(batch: list[Received[ConnectionActivated]]) -> None:
     _notify_accounts(batch)
 
 
-def _notify_accounts(batch: Sequence[Received[Any]], extra: dict[str, Any] | None = None) -> None:
-    """Events naming an account: to its holder, on every channel with a template."""
+def _notify_accounts(batch: Sequence[Received[Any]], extra: dict[str, Any] | None = None,
+                     attachment: Callable[[Received[Any]], str] | None = None) -> None:
+    """Events naming an account: to its holder, on every channel with a template (the mail
+    with `attachment`'s document, fetched at send time)."""
     holders = services.contacts_by_account((_tenant(r), r.event.account_number) for r in batch)
     intents = []
     for r in batch:
@@ -93,7 +95,8 @@ def _notify_accounts(batch: Sequence[Received[Any]], extra: dict[str, Any] | Non
         if extra:
             context.update({k: f(r) for k, f in extra.items()})
         intents.append(Intent(tenant_id=_tenant(r), event_id=uuid.UUID(r.id),
-                              event_type=r.event.type, context=context, contact=contact))
+                              event_type=r.event.type, context=context, contact=contact,
+                              attachment=attachment(r) if attachment else ""))
     services.deliveries_create(intents)
 
 
@@ -103,7 +106,9 @@ def _pdf_url(received: Received[BillIssued]) -> str:
 
 @subscriber(BillIssued, batch=True)
 def bill_issued(batch: list[Received[BillIssued]]) -> None:
-    _notify_accounts(batch, {"pdf_url": _pdf_url})
+    """The bill mail attaches its PDF (fetched from bx when sent) and keeps the link; SMS,
+    WhatsApp and in-app carry the link."""
+    _notify_accounts(batch, {"pdf_url": _pdf_url}, attachment=lambda r: r.event.pdf_path)
 
 
 @when_listed(PaymentReceived)

@@ -172,6 +172,9 @@ class Delivery(TenantOwned):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # A document the mail attaches, as a gateway path fetched at send time (bx's bill PDF);
+    # empty = none. Only email deliveries carry one; the other channels keep the link.
+    attachment = models.CharField(max_length=300, blank=True, default="")
     provider = models.CharField(max_length=40, blank=True)
     provider_message_id = models.CharField(max_length=200, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -12,6 +12,7 @@ dev SMTP server for mail and a sink folder (`smart360 sms`) for SMS and WhatsApp
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import smtplib
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import formatdate, make_msgid, parseaddr
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -46,6 +48,15 @@ class ProviderError(Exception):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A document a mail carries (the bill's PDF)."""
+
+    filename: str
+    content: bytes
+    mimetype: str = "application/pdf"
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """One message as a provider sees it."""
 
@@ -56,6 +67,7 @@ class Outgoing:
     subject: str
     body: str
     headers: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()  # email only; the other channels carry the link
 
 
 @dataclass(frozen=True)
@@ -175,6 +187,8 @@ class EmailProvider(Provider):
                             [message.recipient], headers={"Message-ID": message_id,
                                                           **message.headers},
                             connection=self._connection)
+        for doc in message.attachments:
+            mail.attach(doc.filename, doc.content, doc.mimetype)
         try:
             mail.send()
         except smtplib.SMTPResponseException as exc:
@@ -204,25 +218,47 @@ def _classified(exc: smtplib.SMTPResponseException) -> ProviderError:
 
 
 def _envelope_from() -> str:
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return _address_of(settings.DEFAULT_FROM_EMAIL)
+
+
+@lru_cache(maxsize=8)
+def _address_of(sender: str) -> str:
+    return parseaddr(sender)[1]  # parsed once, not per message
+
+
+_TEXT_PART = 'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: 7bit\r\n'
 
 
 def _plain_ascii(message: Outgoing, message_id: str) -> bytes | None:
     """The message as SMTP bytes when it is plain ASCII text with short lines (what Django's
-    MIME classes would produce for it, without building them); None means: use those."""
+    MIME classes would produce for it, without building them), its attachments as base64
+    parts of a multipart/mixed; None means: use those classes."""
     headers = {"From": settings.DEFAULT_FROM_EMAIL, "To": message.recipient,
                "Subject": message.subject, **message.headers}
-    text = "".join(headers.values()) + message.body
+    names = [a.filename + a.mimetype for a in message.attachments]
+    text = "".join(headers.values()) + message.body + "".join(names)
     if not text.isascii() or "\r" in text or any(
-            "\n" in v for v in headers.values()):
+            "\n" in v for v in [*headers.values(), *names]) or any('"' in n for n in names):
         return None
     lines = message.body.split("\n")
     if any(len(line) > 900 for line in lines):
         return None
     head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-    return (f"{head}Date: {formatdate(localtime=False)}\r\nMessage-ID: {message_id}\r\n"
-            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=\"utf-8\"\r\n"
-            "Content-Transfer-Encoding: 7bit\r\n\r\n" + "\r\n".join(lines)).encode("ascii")
+    head += f"Date: {formatdate(localtime=False)}\r\nMessage-ID: {message_id}\r\nMIME-Version: 1.0\r\n"
+    body = "\r\n".join(lines)
+    if not message.attachments:
+        return (f"{head}{_TEXT_PART}\r\n{body}").encode("ascii")
+    # "=_" cannot occur in base64; a clash with the text is a 128-bit chance.
+    boundary = f"=_{uuid.uuid4().hex}"
+    parts = [f"{_TEXT_PART}\r\n{body}"]
+    for doc in message.attachments:
+        encoded = base64.encodebytes(doc.content).decode("ascii").rstrip().replace("\n", "\r\n")
+        parts.append(f"Content-Type: {doc.mimetype}\r\nContent-Transfer-Encoding: base64\r\n"
+                     f'Content-Disposition: attachment; filename="{doc.filename}"\r\n\r\n'
+                     f"{encoded}")
+    return (f'{head}Content-Type: multipart/mixed; boundary="{boundary}"\r\n\r\n'
+            + "".join(f"--{boundary}\r\n{part}\r\n" for part in parts)
+            + f"--{boundary}--\r\n").encode("ascii")
 
 
 def sink_dir() -> Path:

@@ -12,6 +12,7 @@ the sweep (stale QUEUED rows are re-enqueued), as are sends interrupted mid-way 
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from collections import defaultdict
@@ -23,11 +24,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from notification.messaging import providers, templating
+from notification.messaging import attachments, providers, templating
 from notification.messaging.models import (
     ANY,
     Activity,
@@ -145,6 +146,7 @@ class Intent:
     message: Message | None = None
     subject: str | None = None  # a message's own text instead of a template
     body: str | None = None
+    attachment: str = ""  # a document the mail attaches (a gateway path, fetched at send time)
 
 
 @dataclass
@@ -263,6 +265,7 @@ def deliveries_create(intents: Sequence[Intent], *, now: datetime | None = None)
                 status=S.SUPPRESSED if suppressed else S.QUEUED,
                 next_attempt_at=None if suppressed else now,
                 last_error="opted out" if suppressed else "",
+                attachment=intent.attachment if channel == Channel.EMAIL else "",
             ))
     return _insert(rows, now=now)
 
@@ -330,14 +333,37 @@ def deliveries_send(ids: Sequence[int], *, now: datetime | None = None,
             done.append(d)
     throttled = [d.pk for d in done if d.status == S.QUEUED]
     if done:
-        Delivery.objects.bulk_update(done, ["status", "attempts", "next_attempt_at", "last_error",
-                                            "provider", "provider_message_id", "sent_at",
-                                            "updated_at"], batch_size=SEND_CHUNK)
+        _write_outcomes(done)
         Activity.objects.bulk_create(activity, batch_size=BULK_CHUNK)
     if throttled:  # try again in a second or two (the sweep is the safety net)
         transaction.on_commit(lambda: dispatch("notification.send_deliveries", args=[throttled],
                                                countdown=2))
     return counts
+
+
+def _write_outcomes(rows: list[Delivery]) -> None:
+    """The batch's outcomes in one UPDATE … FROM a jsonb parameter: Django's bulk_update builds
+    a CASE with one WHEN per row for each column (1,600 expressions for 200 sends, compiled in
+    Python), this is one string to quote."""
+    def at(value: datetime | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    payload = json.dumps([{
+        "id": d.pk, "status": str(d.status), "attempts": d.attempts,
+        "next_attempt_at": at(d.next_attempt_at), "last_error": d.last_error,
+        "provider": d.provider, "provider_message_id": d.provider_message_id,
+        "sent_at": at(d.sent_at), "updated_at": at(d.updated_at)} for d in rows])
+    table = Delivery._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} d SET status = r.status, attempts = r.attempts, "  # noqa: S608
+            "next_attempt_at = r.next_attempt_at, last_error = r.last_error, "
+            "provider = r.provider, provider_message_id = r.provider_message_id, "
+            "sent_at = r.sent_at, updated_at = r.updated_at "
+            "FROM jsonb_to_recordset(%s::jsonb) AS r(id bigint, status text, attempts integer, "
+            "next_attempt_at timestamptz, last_error text, provider text, "
+            "provider_message_id text, sent_at timestamptz, updated_at timestamptz) "
+            "WHERE d.id = r.id", [payload])
 
 
 def _send_all(channel: str, provider: providers.Provider, rows: list[Delivery], *,
@@ -348,23 +374,23 @@ def _send_all(channel: str, provider: providers.Provider, rows: list[Delivery], 
     memory are touched here; the database is written afterwards, once."""
     parallel = min(provider.connections, max(1, len(rows) // 20))
     if parallel <= 1:
-        with provider.session():
+        with provider.session(), attachments.Fetcher() as fetcher:
             for d in rows:
-                _send_one(provider, d, now=now, rng=rng)
+                _send_one(provider, d, fetcher, now=now, rng=rng)
         return
 
     def part(slice_: list[Delivery]) -> None:
         own = providers.provider_for(channel)
-        with own.session():
+        with own.session(), attachments.Fetcher() as fetcher:
             for d in slice_:
-                _send_one(own, d, now=now, rng=rng)
+                _send_one(own, d, fetcher, now=now, rng=rng)
 
     with ThreadPoolExecutor(parallel, thread_name_prefix=f"send-{channel}") as pool:
         list(pool.map(part, [rows[i::parallel] for i in range(parallel)]))
 
 
-def _send_one(provider: providers.Provider, d: Delivery, *, now: datetime,
-              rng: random.Random | None) -> None:
+def _send_one(provider: providers.Provider, d: Delivery, fetcher: attachments.Fetcher, *,
+              now: datetime, rng: random.Random | None) -> None:
     d.provider, d.updated_at = provider.name, now
     headers = {}
     if d.category == Category.MARKETING and "/unsubscribe/" in d.body:
@@ -372,8 +398,12 @@ def _send_one(provider: providers.Provider, d: Delivery, *, now: datetime,
         headers = {"List-Unsubscribe": f"<{link}>",
                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     try:
+        # Fetched here, in the worker and outside any transaction: a document that is not there
+        # (404) leaves the mail with its link; an owner that fails is a retry, like SMTP's.
+        doc = fetcher.fetch(d.tenant_id, d.attachment) if d.attachment else None
         d.provider_message_id = provider.send(providers.Outgoing(
-            d.pk, d.tenant_id, d.channel, d.recipient, d.subject, d.body, headers))
+            d.pk, d.tenant_id, d.channel, d.recipient, d.subject, d.body, headers,
+            (doc,) if doc is not None else ()))
     except providers.ProviderError as exc:
         dead = exc.kind == providers.PERMANENT or d.attempts >= provider.max_attempts
         d.status = S.DEAD if dead else S.FAILED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import uuid
 from typing import Any
 
 from rest_framework import authentication, exceptions
@@ -10,6 +12,12 @@ from rest_framework.request import Request
 from smart360.identity import tokens
 from smart360.identity.principal import Principal
 from smart360.logging import bind
+
+# A service account has no tenant of its own: calling a tenant's endpoint (notification fetching
+# a bill's PDF from bx), it names the tenant it acts in. Only service tokens may; a user's
+# token keeps its own tenant whatever the header says.
+TENANT_HEADER = "X-Smart360-Tenant"
+_TENANT_META = "HTTP_" + TENANT_HEADER.upper().replace("-", "_")
 
 
 class JWTAuthentication(authentication.BaseAuthentication):
@@ -28,8 +36,21 @@ class JWTAuthentication(authentication.BaseAuthentication):
         except tokens.InvalidToken as exc:
             raise exceptions.AuthenticationFailed(str(exc)) from exc
         principal = Principal.from_claims(claims)
+        if principal.is_service and principal.tenant_id is None:
+            principal = _acting_in(request, principal)
         bind(user=principal.subject, tenant=str(principal.tenant_id or ""))
         return principal, claims
 
     def authenticate_header(self, request: Request) -> str:
         return f'{self.keyword} realm="smart360"'
+
+
+def _acting_in(request: Request, principal: Principal) -> Principal:
+    named = request.META.get(_TENANT_META, "")
+    if not named:
+        return principal
+    try:
+        tenant = uuid.UUID(named)
+    except ValueError as exc:
+        raise exceptions.AuthenticationFailed(f"{TENANT_HEADER} must be a tenant id (UUID).") from exc
+    return dataclasses.replace(principal, tenant_id=tenant)
