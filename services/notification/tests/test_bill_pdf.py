@@ -118,6 +118,10 @@ def test_a_service_account_acts_in_the_tenant_it_names(api, tokens):
     assert [c["number"] for c in mine] == ["CUST-1"]
     assert api.get(url, HTTP_X_SMART360_TENANT=str(other)).json()["results"] == []
     assert api.get(url, HTTP_X_SMART360_TENANT="not-a-uuid").status_code == 401
+    # Reads only: a write naming a tenant is still a tenant-less token's.
+    wrote = api.post("/notification/api/v1/in-app/read-all/", {}, format="json",
+                     HTTP_X_SMART360_TENANT=str(TENANT))
+    assert wrote.status_code == 403
     api.credentials(HTTP_AUTHORIZATION=tokens.bearer(tenant=other, roles=["admin"]))
     user = api.get(url, HTTP_X_SMART360_TENANT=str(TENANT)).json()["results"]
     assert user == []  # a user's token keeps its own tenant

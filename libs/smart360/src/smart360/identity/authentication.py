@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from rest_framework import authentication, exceptions
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
 from smart360.identity import tokens
@@ -14,8 +15,9 @@ from smart360.identity.principal import Principal
 from smart360.logging import bind
 
 # A service account has no tenant of its own: calling a tenant's endpoint (notification fetching
-# a bill's PDF from bx), it names the tenant it acts in. Only service tokens may; a user's
-# token keeps its own tenant whatever the header says.
+# a bill's PDF from bx), it names the tenant it acts in. Only service tokens may, and only to
+# read (least privilege: service-to-service writes go through events); a user's token keeps its
+# own tenant whatever the header says.
 TENANT_HEADER = "X-Smart360-Tenant"
 _TENANT_META = "HTTP_" + TENANT_HEADER.upper().replace("-", "_")
 
@@ -47,8 +49,8 @@ class JWTAuthentication(authentication.BaseAuthentication):
 
 def _acting_in(request: Request, principal: Principal) -> Principal:
     named = request.META.get(_TENANT_META, "")
-    if not named:
-        return principal
+    if not named or request.method not in SAFE_METHODS:
+        return principal  # tenant-less: a tenant endpoint answers 403
     try:
         tenant = uuid.UUID(named)
     except ValueError as exc:
