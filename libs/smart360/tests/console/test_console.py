@@ -6,16 +6,13 @@ ops API; Redis is a small fake of the few commands the console sends.
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 import time
 from pathlib import Path
-from urllib.parse import urlencode
-from wsgiref.util import setup_testing_defaults
 
 import httpx
 import pytest
+from console_wsgi import call, token
 
 from smart360.console import render, snapshot
 from smart360.console.app import Console
@@ -26,13 +23,6 @@ from smart360.stack.layout import Stack
 from smart360.stack.status import ProcessStatus
 
 REPO = Path(__file__).resolve().parents[4]
-
-
-def token(roles: list[str], exp: float | None = None) -> str:
-    """A JWT-shaped token (the console never checks its signature: whoami does)."""
-    def part(data: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
-    return f"{part({'alg': 'RS256'})}.{part({'exp': exp or time.time() + 900, 'roles': roles})}.c2ln"
 
 
 class Gateway:
@@ -134,22 +124,6 @@ def console(stack, gateway, monkeypatch):
     client = httpx.Client(transport=httpx.MockTransport(gateway), base_url="http://gateway")
     fake = FakeRedis({"cx": ['{"properties":{"delivery_tag":"a"}}']})
     return Console(stack, gateway=client, redis_client=fake)
-
-
-def call(app, method: str, path: str, *, cookie: str = "", form: dict | None = None):
-    environ: dict = {"REQUEST_METHOD": method, "PATH_INFO": path}
-    setup_testing_defaults(environ)
-    if cookie:
-        environ["HTTP_COOKIE"] = f"{COOKIE}={cookie}"
-    body = urlencode(form or {}).encode()
-    environ.update({"wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))})
-    seen: dict = {}
-
-    def start_response(status_line, headers):
-        seen["status"], seen["headers"] = int(status_line.split()[0]), dict(headers)
-
-    text = b"".join(app(environ, start_response)).decode()
-    return seen["status"], seen["headers"], text
 
 
 def sign_in(console, gateway, roles=("ops",)) -> str:

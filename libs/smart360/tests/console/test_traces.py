@@ -3,21 +3,15 @@ real Redis the tests use, written there by the same exporter `SMART360_TRACES=lo
 
 from __future__ import annotations
 
-import base64
-import io
-import json
-import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlencode
-from wsgiref.util import setup_testing_defaults
 
 import httpx
 import pytest
+from console_wsgi import call, token
 
 from smart360 import requestid
 from smart360.console.app import Console
-from smart360.console.sessions import COOKIE
 from smart360.observability import otel, tracing
 from smart360.redis import redis_client
 from smart360.registry import parse
@@ -26,34 +20,11 @@ from smart360.stack.layout import Stack
 REPO = Path(__file__).resolve().parents[4]
 
 
-def ops_token() -> str:
-    def part(data: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
-    return f"{part({'alg': 'RS256'})}.{part({'exp': time.time() + 900, 'roles': ['ops']})}.c2ln"
-
-
 def whoami(request: httpx.Request) -> httpx.Response:
     """auth's whoami, the one call the console makes to sign an operator in."""
     if request.url.path == "/auth/api/v1/whoami/":
         return httpx.Response(200, json={"email": "ops@example.com", "roles": ["ops"]})
     return httpx.Response(404)
-
-
-def call(app, path: str, *, cookie: str = "", method: str = "GET", form: dict | None = None):
-    environ: dict = {"REQUEST_METHOD": method, "PATH_INFO": path.split("?")[0],
-                     "QUERY_STRING": path.partition("?")[2]}
-    setup_testing_defaults(environ)
-    if cookie:
-        environ["HTTP_COOKIE"] = f"{COOKIE}={cookie}"
-    body = urlencode(form or {}).encode()
-    environ.update({"wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))})
-    seen: dict = {}
-
-    def start_response(status_line, headers):
-        seen["status"], seen["headers"] = int(status_line.split()[0]), dict(headers)
-
-    text = b"".join(app(environ, start_response)).decode()
-    return seen["status"], seen["headers"], text
 
 
 @pytest.fixture
@@ -65,7 +36,7 @@ def console(tmp_path):
 
 @pytest.fixture
 def signed_in(console) -> str:
-    status, headers, _ = call(console, "/ops/login", method="POST", form={"token": ops_token()})
+    status, headers, _ = call(console, "POST", "/ops/login", form={"token": token(["ops"])})
     assert status == 303
     return headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
 
@@ -80,7 +51,7 @@ def local_traces():
 
 def test_the_traces_pages_need_an_operator(console):
     for path in ("/ops/traces/", "/ops/traces/abc"):
-        status, headers, _ = call(console, path)
+        status, headers, _ = call(console, "GET", path)
         assert (status, headers["Location"]) == (303, "/ops/login")
 
 
@@ -95,14 +66,14 @@ def test_a_request_ids_spans_are_listed_as_a_tree_with_a_timeline(console, signe
     finally:
         requestid.set_current("")
 
-    status, _, text = call(console, "/ops/traces/", cookie=signed_in)
+    status, _, text = call(console, "GET", "/ops/traces/", cookie=signed_in)
     assert status == 200
     assert f'href="/ops/traces/{rid}"' in text  # among the recent request ids
 
-    status, headers, _ = call(console, f"/ops/traces/?request_id={rid}", cookie=signed_in)
+    status, headers, _ = call(console, "GET", f"/ops/traces/?request_id={rid}", cookie=signed_in)
     assert (status, headers["Location"]) == (303, f"/ops/traces/{rid}")
 
-    status, _, text = call(console, f"/ops/traces/{rid}", cookie=signed_in)
+    status, _, text = call(console, "GET", f"/ops/traces/{rid}", cookie=signed_in)
     assert status == 200
     assert text.count("<h2>Trace ") == 2  # the request, and the publish with its handling
     names = ["GET demo/api/v1/ping/", "publish cx.consumer_created.v1", "handle cx.consumer_created.v1"]
@@ -114,10 +85,10 @@ def test_a_request_ids_spans_are_listed_as_a_tree_with_a_timeline(console, signe
 
 
 def test_an_unknown_or_malformed_request_id(console, signed_in):
-    status, _, text = call(console, f"/ops/traces/{uuid.uuid4().hex}", cookie=signed_in)
+    status, _, text = call(console, "GET", f"/ops/traces/{uuid.uuid4().hex}", cookie=signed_in)
     assert status == 200
     assert 'id="no-spans"' in text
-    status, _, text = call(console, "/ops/traces/?request_id=a%20b%3Cscript%3E", cookie=signed_in)
+    status, _, text = call(console, "GET", "/ops/traces/?request_id=a%20b%3Cscript%3E", cookie=signed_in)
     assert status == 200
     assert "<script>" not in text
     assert "1 to 128 letters" in text

@@ -1,22 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from demoapp.contracts import ThingCounted, ThingHappened
+from demoapp.contracts import ThingCounted
 
 from smart360.events import inbox
-
-
-@pytest.fixture
-def received():
-    """A handler for demo.thing.happened that records what it saw (and is removed after)."""
-    seen: list = []
-
-    def handler(item):
-        seen.append(item)
-
-    inbox.subscriber(ThingHappened)(handler)
-    yield seen
-    inbox.unsubscribe(handler)
 
 
 @pytest.fixture

@@ -47,19 +47,6 @@ def spans():
     otel.shutdown()
 
 
-@pytest.fixture
-def received():
-    """A handler of demo.thing.happened, as the subscribing service would have."""
-    seen: list = []
-
-    def handler(item):
-        seen.append(item)
-
-    inbox.subscriber(ThingHappened)(handler)
-    yield seen
-    inbox.unsubscribe(handler)
-
-
 def by_name(exporter: InMemorySpanExporter, name: str):
     found = [s for s in exporter.get_finished_spans() if s.name == name]
     assert len(found) == 1, [s.name for s in exporter.get_finished_spans()]
