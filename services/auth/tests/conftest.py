@@ -3,7 +3,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 
 from auth.tokens import keys
@@ -11,11 +10,10 @@ from smart360.identity import jwks
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch, settings):
+def _isolated(monkeypatch, settings, own_cache):
     """Run on-commit work (mail, relay) at once; fresh throttles and key cache per test."""
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
     settings.SMART360_PUBLIC_URL = "http://gw.test"
-    cache.clear()
     keys.invalidate()
     jwks.reset()
     yield

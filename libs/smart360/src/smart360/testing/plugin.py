@@ -79,3 +79,16 @@ def as_other_tenant(tokens: Any) -> Any:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=tokens.bearer(tenant=OTHER_TENANT, roles=["admin"]))
     return client
+
+
+@pytest.fixture
+def own_cache() -> Any:
+    """This service's cache, emptied: only its own keys (KEY_PREFIX). `cache.clear()` is FLUSHDB
+    on the Redis every suite shares, and wipes other suites' throttle counters mid-test."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    stale = list(client.scan_iter(match=cache.make_key("*"), count=1000))
+    if stale:
+        client.delete(*stale)
+    return cache
